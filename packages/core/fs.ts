@@ -1,0 +1,276 @@
+/**
+ * File-system helpers for Deno: files as random-access byte sources, fast
+ * whole-file reads, and atomic writes (a temporary file in the same
+ * directory, renamed over the target only when complete). The only module of
+ * @ndio/core that uses Deno APIs; format packages import it from their own
+ * file-helper modules, never from their runtime-agnostic code.
+ *
+ * @module
+ */
+
+import type { ByteSource, SeekableByteSink } from "./byte_source.ts";
+import { ArgumentError, NdioError, TruncatedError } from "./errors.ts";
+
+/** A byte source over an open file; close it (or use `using`) when done. */
+export interface FileSource extends ByteSource, Disposable {
+  /** The file's path. */
+  readonly path: string;
+  /** Closes the file. */
+  close(): void;
+}
+
+function readFully(file: Deno.FsFile, into: Uint8Array, position: number, path: string): void {
+  file.seekSync(position, Deno.SeekMode.Start);
+  let done = 0;
+  while (done < into.length) {
+    const n = file.readSync(into.subarray(done));
+    if (n === null || n === 0) {
+      throw new TruncatedError(`"${path}" ended after ${position + done} bytes`, {
+        offset: position + done,
+      });
+    }
+    done += n;
+  }
+}
+
+/**
+ * Opens a file as a random-access byte source.
+ *
+ * @example
+ * ```ts
+ * import { openFileSource } from "@ndio/core/fs";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeFile(path, new Uint8Array([1, 2, 3]));
+ * using source = openFileSource(path);
+ * assert.deepEqual(await source.read(1, 2), new Uint8Array([2, 3]));
+ * ```
+ *
+ * @param path The file.
+ * @returns The source.
+ */
+export function openFileSource(path: string): FileSource {
+  const file = Deno.openSync(path, { read: true });
+  let byteLength: number;
+  try {
+    byteLength = file.statSync().size;
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  let open = true;
+  const close = () => {
+    if (open) {
+      open = false;
+      file.close();
+    }
+  };
+  return {
+    path,
+    byteLength,
+    read(offset: number, length: number): Promise<Uint8Array> {
+      try {
+        if (
+          !Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0
+        ) {
+          throw new ArgumentError(
+            "range-invalid",
+            `cannot read ${length} bytes at offset ${offset}`,
+          );
+        }
+        if (offset + length > byteLength) {
+          throw new TruncatedError(
+            `"${path}" has ${byteLength} bytes, so ${length} bytes at offset ${offset} cannot be read`,
+            { offset: byteLength },
+          );
+        }
+        const out = new Uint8Array(length);
+        readFully(file, out, offset, path);
+        return Promise.resolve(out);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    close,
+    [Symbol.dispose]: close,
+  };
+}
+
+/**
+ * Reads a whole file into one freshly allocated buffer, with a single copy
+ * from the kernel (faster than `Deno.readFile` for large files).
+ *
+ * @example
+ * ```ts
+ * import { readFileBytes } from "@ndio/core/fs";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeFile(path, new Uint8Array([7, 8]));
+ * assert.deepEqual(readFileBytes(path), new Uint8Array([7, 8]));
+ * ```
+ *
+ * @param path The file.
+ * @returns Its bytes.
+ */
+export function readFileBytes(path: string): Uint8Array {
+  using file = Deno.openSync(path, { read: true });
+  const size = file.statSync().size;
+  const out = new Uint8Array(size);
+  readFully(file, out, 0, path);
+  return out;
+}
+
+/** A sink writing to a temporary file that becomes the target on `commit()`. */
+export interface AtomicFileSink extends SeekableByteSink, AsyncDisposable {
+  /** The target path. */
+  readonly path: string;
+  /** Flushes, closes and renames the temporary file over the target. */
+  commit(): Promise<void>;
+  /** Closes and deletes the temporary file, leaving the target untouched. */
+  abort(): Promise<void>;
+}
+
+/** Options of the atomic writers. */
+export interface AtomicWriteOptions {
+  /** Flush the data to disk before the rename (default true). */
+  readonly fsync?: boolean;
+}
+
+function tempPathFor(path: string): string {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const dir = path.slice(0, slash + 1);
+  const base = path.slice(slash + 1);
+  const random = crypto.getRandomValues(new Uint32Array(2)).reduce(
+    (s, n) => s + n.toString(36),
+    "",
+  );
+  return `${dir}.${base}.${random}.ndio-tmp`;
+}
+
+/**
+ * Opens an atomic writer for `path`: bytes go to a temporary file in the
+ * same directory; `commit()` renames it over `path`, `abort()` (or disposal
+ * without commit) deletes it. A crash leaves the previous file intact.
+ *
+ * @example
+ * ```ts
+ * import { createAtomicFileSink } from "@ndio/core/fs";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/out.bin";
+ * const sink = createAtomicFileSink(path);
+ * await sink.write(new Uint8Array([1, 2]));
+ * await sink.commit();
+ * assert.deepEqual(await Deno.readFile(path), new Uint8Array([1, 2]));
+ * ```
+ *
+ * @param path The target file.
+ * @param options Whether to fsync.
+ * @returns The sink.
+ */
+export function createAtomicFileSink(path: string, options?: AtomicWriteOptions): AtomicFileSink {
+  if (typeof path !== "string" || path === "") {
+    throw new ArgumentError("path-invalid", "a file path is needed");
+  }
+  const temp = tempPathFor(path);
+  const file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o644 });
+  let position = 0;
+  let state: "open" | "committed" | "aborted" = "open";
+  const writeAll = (chunk: Uint8Array) => {
+    let done = 0;
+    while (done < chunk.length) done += file.writeSync(chunk.subarray(done));
+  };
+  const abort = (): Promise<void> => {
+    if (state !== "open") return Promise.resolve();
+    state = "aborted";
+    try {
+      file.close();
+    } catch {
+      // Already closed by a failed write.
+    }
+    try {
+      Deno.removeSync(temp);
+    } catch {
+      // Nothing to remove.
+    }
+    return Promise.resolve();
+  };
+  const guard = <T>(fn: () => T): Promise<T> => {
+    if (state !== "open") {
+      return Promise.reject(
+        new NdioError("sink-closed", `the writer of "${path}" is already ${state}`),
+      );
+    }
+    try {
+      return Promise.resolve(fn());
+    } catch (error) {
+      return abort().then(() => Promise.reject(error));
+    }
+  };
+  return {
+    path,
+    get position(): number {
+      return position;
+    },
+    write: (chunk: Uint8Array) =>
+      guard(() => {
+        writeAll(chunk);
+        position += chunk.length;
+      }),
+    writeAt: (offset: number, chunk: Uint8Array) =>
+      guard(() => {
+        if (offset < 0 || offset + chunk.length > position) {
+          throw new ArgumentError(
+            "range-invalid",
+            `cannot overwrite ${chunk.length} bytes at ${offset} of ${position}`,
+          );
+        }
+        file.seekSync(offset, Deno.SeekMode.Start);
+        writeAll(chunk);
+        file.seekSync(position, Deno.SeekMode.Start);
+      }),
+    commit: () =>
+      guard(() => {
+        if (options?.fsync ?? true) file.syncSync();
+        file.close();
+        Deno.renameSync(temp, path);
+        state = "committed";
+      }),
+    abort,
+    [Symbol.asyncDispose]: abort,
+  };
+}
+
+/**
+ * Writes bytes (or chunks) to `path` atomically.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "@ndio/core/fs";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/a.bin";
+ * await writeFileAtomic(path, [new Uint8Array([1]), new Uint8Array([2])]);
+ * assert.deepEqual(await Deno.readFile(path), new Uint8Array([1, 2]));
+ * ```
+ *
+ * @param path The target file.
+ * @param data The bytes, or chunks of them (sync or async iterable).
+ * @param options Whether to fsync.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  options?: AtomicWriteOptions,
+): Promise<void> {
+  const sink = createAtomicFileSink(path, options);
+  try {
+    if (data instanceof Uint8Array) await sink.write(data);
+    else for await (const chunk of data) await sink.write(chunk);
+    await sink.commit();
+  } finally {
+    await sink.abort();
+  }
+}

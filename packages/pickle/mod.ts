@@ -1,0 +1,7 @@
+/**
+ * @ndio/pickle: pickles of NumPy data, loaded safely. Work in progress: this package exports nothing yet.
+ *
+ * @module
+ */
+
+export {};
