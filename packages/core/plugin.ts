@@ -131,3 +131,31 @@ export interface FormatPlugin {
     options?: PluginOptions,
   ): Promise<NDArray>;
 }
+
+/**
+ * Pickle encoding and decoding, passed by the caller to formats that embed
+ * pickles (object arrays in `.npy` and `.npz`), so those formats need not
+ * depend on a pickle package. `@ndio/pickle` provides one.
+ *
+ * @example A codec that refuses everything
+ * ```ts
+ * import { ForbiddenError, type PickleCodec } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const refuse: PickleCodec = {
+ *   loads: () => {
+ *     throw new ForbiddenError("pickle-refused", "pickles are not accepted here");
+ *   },
+ *   dumps: () => {
+ *     throw new ForbiddenError("pickle-refused", "pickles are not accepted here");
+ *   },
+ * };
+ * assert.throws(() => refuse.loads(new Uint8Array()), ForbiddenError);
+ * ```
+ */
+export interface PickleCodec {
+  /** Decodes a pickle into the Python value tree, safely. */
+  loads(bytes: Uint8Array, options?: PluginOptions): PyValue;
+  /** Encodes a value tree as a pickle. */
+  dumps(value: PyValue, options?: PluginOptions): Uint8Array;
+}
