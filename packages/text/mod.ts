@@ -1,7 +1,22 @@
 /**
- * @ndio/text: delimited text as np.savetxt / np.loadtxt write and read it. Work in progress: this package exports nothing yet.
+ * @ndio/text: delimited text as `np.savetxt` writes it and `np.loadtxt`
+ * reads it.
+ *
+ * - {@linkcode savetxt} formats an array byte for byte as `np.savetxt` does
+ *   (Python's printf semantics, correctly rounded digits), and writes arrays
+ *   of more than two dimensions as rows under a `shape: (...)` header.
+ *
+ * @example
+ * ```ts
+ * import { array } from "@ndio/core";
+ * import { savetxt } from "@ndio/text";
+ * import assert from "node:assert/strict";
+ *
+ * const text = savetxt(array([[1, 2], [3, 4]], { dtype: "<i8" }), { fmt: "%d", delimiter: "\t" });
+ * assert.equal(text, "1\t2\n3\t4\n");
+ * ```
  *
  * @module
  */
 
-export {};
+export * from "./savetxt.ts";
