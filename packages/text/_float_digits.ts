@@ -64,11 +64,7 @@ function scaledPowerOfTen(s: number, shift: number): [number, number] {
     rNum = (num << BigInt(-he)) - hm * den;
     rDen = den << BigInt(-he);
   }
-  const lo = rNum === 0n
-    ? 0
-    : rNum < 0n
-    ? -ratioToDouble(-rNum, rDen)
-    : ratioToDouble(rNum, rDen);
+  const lo = rNum === 0n ? 0 : rNum < 0n ? -ratioToDouble(-rNum, rDen) : ratioToDouble(rNum, rDen);
   return [hi, lo];
 }
 
@@ -128,6 +124,12 @@ export function exactScaledRound(value: number, s: number): bigint {
   const twice = (num - q * den) * 2n;
   if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
   return q;
+}
+
+/** The high (part 0) or low (part 1) double of 10^s, for |s| ≤ 250. */
+export function powerOfTen(s: number, part: 0 | 1): number {
+  if (powHi === undefined) buildPowers();
+  return part === 0 ? powHi![s - POW_MIN]! : powLo![s - POW_MIN]!;
 }
 
 /** The result of the fast path: D = RESULT[0] × 10^9 + RESULT[1] (a typed array: no boxing). */

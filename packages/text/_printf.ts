@@ -91,9 +91,9 @@ export function parseFormat(fmt: string): ParsedFormat {
     if (!CONVERSIONS.includes(conv)) {
       throw new ArgumentError(
         "text-format-invalid",
-        `unsupported format character "${conv}" (0x${
-          conv.charCodeAt(0).toString(16)
-        }) at index ${i - 1} of "${fmt}"`,
+        `unsupported format character "${conv}" (0x${conv.charCodeAt(0).toString(16)}) at index ${
+          i - 1
+        } of "${fmt}"`,
       );
     }
     if (conv === "a") {

@@ -20,3 +20,4 @@
  */
 
 export * from "./savetxt.ts";
+export { loadtxt, type LoadtxtOptions, loadtxtStream } from "./loadtxt.ts";

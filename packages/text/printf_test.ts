@@ -122,7 +122,10 @@ Deno.test("integer conversions match Python", async () => {
   for (let i = 0; i < 3000; i++) {
     const big = next() < 0.3;
     let x = big
-      ? BigInt.asIntN(64, (BigInt(Math.floor(next() * 2 ** 32)) << 32n) | BigInt(Math.floor(next() * 2 ** 32)))
+      ? BigInt.asIntN(
+        64,
+        (BigInt(Math.floor(next() * 2 ** 32)) << 32n) | BigInt(Math.floor(next() * 2 ** 32)),
+      )
       : BigInt(Math.floor((next() - 0.5) * 10 ** Math.floor(next() * 10)));
     if (next() < 0.05) x = 0n;
     cases.push([randomSpec(next, "diuoxX"), x.toString()]);

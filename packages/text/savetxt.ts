@@ -266,7 +266,21 @@ function putInt(buf: Uint8Array, pos: number, x: number): number {
   }
   let len = 3;
   if (x < 2147483648) {
-    if (x >= 1000) len = x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 1e7 ? 7 : x < 1e8 ? 8 : x < 1e9 ? 9 : 10;
+    if (x >= 1000) {
+      len = x < 10000
+        ? 4
+        : x < 100000
+        ? 5
+        : x < 1000000
+        ? 6
+        : x < 1e7
+        ? 7
+        : x < 1e8
+        ? 8
+        : x < 1e9
+        ? 9
+        : 10;
+    }
     let v = x | 0;
     let end = pos + len;
     const stop = end;
