@@ -11,7 +11,6 @@ import {
   UnsupportedError,
 } from "@ndio/core";
 import {
-  BAD,
   BIG,
   COMPLEX,
   parseBigIntBytes,

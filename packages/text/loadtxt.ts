@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ArgumentError, type Descr, DType, NDArray } from "@ndio/core";
+import { ArgumentError, type Descr, DType, type NDArray } from "@ndio/core";
 import { type Converter, type ReaderConfig, TableReader } from "./_table_reader.ts";
 
 /** Options of {@linkcode loadtxt}, named after `np.loadtxt`'s parameters. */

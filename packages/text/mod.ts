@@ -21,3 +21,4 @@
 
 export * from "./savetxt.ts";
 export { loadtxt, type LoadtxtOptions, loadtxtStream } from "./loadtxt.ts";
+export type { Converter } from "./_table_reader.ts";
