@@ -7,12 +7,14 @@
 
 import assert from "node:assert/strict";
 import { numpyDescribe } from "../../examples/safetensors/_test_helpers.ts";
+import { pythonJson } from "../python.ts";
 
 const repo = new URL("../../", import.meta.url);
 
 /** Package directories and names, as node resolves them. */
 const PACKAGES: readonly (readonly [dir: string, name: string])[] = [
   ["packages/core", "@ndio/core"],
+  ["packages/npy", "@ndio/npy"],
   ["examples/safetensors", "@ndio-examples/safetensors"],
 ];
 
@@ -84,6 +86,24 @@ Deno.test("Node.js runs the round trips from the packed packages", async () => {
     assert.match(node.text, /# fail 0/);
 
     // What Node wrote, NumPy reads.
+    const npy = await pythonJson<Record<string, unknown>>(
+      `import json, sys, numpy as np
+d = sys.argv[1]
+out = {}
+for name in ["f2", "i8_be", "fortran", "records", "text"]:
+    a = np.load(f"{d}/{name}.npy")
+    out[name] = [a.dtype.str if a.dtype.names is None else a.dtype.descr, list(a.shape),
+                 bool(a.flags.f_contiguous and not a.flags.c_contiguous), repr(a.tolist())]
+json.dump(out, sys.stdout)`,
+      { args: [out] },
+    );
+    assert.deepEqual(npy, {
+      f2: ["<f2", [2, 2], false, "[[0.5, 65504.0], [-1.1920928955078125e-07, 3.0]]"],
+      i8_be: [">i8", [3], false, "[-9223372036854775808, 1, 2]"],
+      fortran: ["<f8", [2, 3], true, "[[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]]"],
+      records: [[["x", "<i4"], ["y", "<f8"]], [2], false, "[(1, 2.5), (3, -4.0)]"],
+      text: ["<U7", [3], false, "['ndio', 'runs', 'in node']"],
+    });
     const described = await numpyDescribe(`${out}/node.safetensors`);
     assert.deepEqual(described.metadata, { runtime: "node" });
     assert.deepEqual(described.tensors["ids"]?.shape, [2]);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 
 import * as core from "@ndio/core";
+import * as npy from "@ndio/npy";
 import * as safetensors from "@ndio-examples/safetensors";
 
 const out = process.env.NDIO_NODE_OUT;
@@ -42,6 +43,48 @@ test("core: float16 works without Float16Array", () => {
 test("core: typed errors and the registry", () => {
   assert.throws(() => core.DType.parse("<x9"), (e) => e instanceof core.NdioError);
   assert.throws(() => core.createRegistry([]).detect(new Uint8Array(4)), core.NotDetectedError);
+});
+
+const hex = (bytes) => Buffer.from(bytes).toString("hex");
+const cOrderBytes = (array) => Buffer.concat([...array.chunks({ order: "C" })]);
+
+test("npy: every NumPy-made golden file reads as NumPy wrote it and writes back byte for byte", () => {
+  const dir = join(repo, "packages/npy/testdata");
+  const manifest = JSON.parse(readFileSync(join(dir, "golden.json"), "utf8"));
+  assert.ok(manifest.length > 100);
+  for (const entry of manifest) {
+    const bytes = new Uint8Array(readFileSync(join(dir, "golden", entry.file)));
+    const array = npy.decodeNpy(bytes);
+    assert.equal(array.dtype.str, entry.str, entry.file);
+    assert.deepEqual(array.shape, entry.shape, entry.file);
+    assert.equal(hex(cOrderBytes(array)), entry.elements_hex, entry.file);
+    if (entry.forced_version === null) {
+      assert.equal(hex(npy.encodeNpy(array)), hex(bytes), entry.file);
+    }
+  }
+});
+
+test("npy: round trips, and files for NumPy to check", async () => {
+  const arrays = {
+    f2: core.array([0.5, 65504, -1e-7, 3], { dtype: "<f2" }).reshape([2, 2]),
+    i8_be: core.array([-(2n ** 63n), 1n, 2n], { dtype: ">i8" }),
+    fortran: core.arange(6, { dtype: "<f8" }).reshape([2, 3], "F"),
+    records: core.array([[1, 2.5], [3, -4]].map(([x, y]) => ({ x, y })), {
+      dtype: [["x", "<i4"], ["y", "<f8"]],
+    }),
+    text: core.array(["ndio", "runs", "in node"]),
+  };
+  for (const [name, array] of Object.entries(arrays)) {
+    const bytes = npy.encodeNpy(array);
+    const back = npy.decodeNpy(bytes);
+    assert.equal(back.dtype.str, array.dtype.str, name);
+    assert.deepEqual(back.toNested(), array.toNested(), name);
+    const viaSource = await npy.readNpy(core.bytesSource(bytes));
+    assert.deepEqual(viaSource.toNested(), array.toNested(), name);
+    if (out) writeFileSync(join(out, `${name}.npy`), bytes);
+  }
+  const registry = core.createRegistry([npy.npyPlugin]);
+  assert.equal(registry.detect(npy.encodeNpy(arrays.f2)).id, "npy");
 });
 
 test("safetensors (a third-party plugin): round trip and a NumPy-made fixture", () => {
