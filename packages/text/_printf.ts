@@ -2,7 +2,7 @@
 // straight into a byte buffer: the conversions, flags, width and precision of
 // CPython's PyUnicode_Format, and NumPy's str/repr for %s and %r.
 
-import { ArgumentError, UnsupportedError } from "@ndio/core";
+import { ArgumentError, NDArray, UnsupportedError } from "@ndio/core";
 import type { ByteWriter } from "./_byte_writer.ts";
 import { DIGITS, fixedDigits, significantDigits } from "./_float_digits.ts";
 
@@ -407,7 +407,8 @@ export function pyBytesRepr(latin1: string): string {
 }
 
 const f32 = new Float32Array(1);
-const f16 = typeof Float16Array === "function" ? new Float16Array(1) : undefined;
+// Through core's element access: Float16Array is missing in some runtimes.
+const f16 = new NDArray("<f2", [1]);
 
 function roundTo(x: number, type: FloatType): number {
   if (type === "float64") return x;
@@ -415,8 +416,8 @@ function roundTo(x: number, type: FloatType): number {
     f32[0] = x;
     return f32[0]!;
   }
-  f16![0] = x;
-  return f16![0]!;
+  f16.set([0], x);
+  return f16.get(0) as number;
 }
 
 /** NumPy's `str()` of a float scalar: the shortest repr for its type, Python's layout. */

@@ -693,6 +693,11 @@ export class TableReader {
       for (let i = 0; i < count; i++) out.data[i] = values[i]! !== 0 ? 1 : 0;
       return finish(out, dtype);
     }
+    if (target.kind === "f" && target.itemsize === 2) {
+      // No Float16Array everywhere: element by element through core.
+      for (let i = 0; i < count; i++) out.set([Math.floor(i / columns), i % columns], values[i]!);
+      return finish(out, dtype);
+    }
     const typed = out.toTypedArray() as Float64Array;
     typed.set(values.subarray(0, count));
     return finish(out, dtype);

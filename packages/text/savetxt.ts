@@ -729,7 +729,7 @@ function elementWriters(
   const kind = dtype.kind;
   const name = dtype.name;
   const contiguous = data.isCContiguous;
-  if (kind === "f" && contiguous) {
+  if (kind === "f" && contiguous && dtype.itemsize !== 2) {
     const typed = data.toTypedArray() as Float64Array | Float32Array;
     const type = floatType(dtype);
     return [(w, spec, r) => writeFloatValue(w, spec, typed[r * columns + c]!, type)];
