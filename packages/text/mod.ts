@@ -22,3 +22,4 @@
 export * from "./savetxt.ts";
 export { loadtxt, type LoadtxtOptions, loadtxtStream } from "./loadtxt.ts";
 export type { Converter } from "./_table_reader.ts";
+export { textPlugin } from "./plugin.ts";
