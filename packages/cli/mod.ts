@@ -5,4 +5,6 @@
  * @module
  */
 
-export { main } from "./main.ts";
+export { main, type MainOptions, type MainStream } from "./main.ts";
+export { builtinPlugins } from "./builtin_plugins.ts";
+export type { FormatPlugin, PickleCodec } from "@ndio/core";
