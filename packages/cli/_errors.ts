@@ -62,10 +62,15 @@ export function rootCause(error: unknown): unknown {
   return e;
 }
 
-/** Exit code 2 for usage errors and bad arguments (ndio's `ArgumentError`), else 1. */
+/**
+ * Exit code 2 for usage errors, bad arguments (ndio's `ArgumentError`) and
+ * indexes that do not fit the array; else 1.
+ */
 export function exitCodeOf(error: unknown): number {
   const cause = rootCause(error);
-  return cause instanceof UsageError || cause instanceof ArgumentError ? 2 : 1;
+  if (cause instanceof UsageError || cause instanceof ArgumentError) return 2;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("index-") ? 2 : 1;
 }
 
 /** One line describing an error, without its stack. */
@@ -75,6 +80,10 @@ export function describeError(error: unknown): string {
 
 function describeOne(error: unknown): string {
   if (error instanceof ContextError) return error.message;
+  if (error instanceof NdioError && /pickle-forbidden$/.test(error.code)) {
+    // The library's advice names its options; on the command line it is a flag.
+    return `${error.message} (on the command line: --allow-pickle)`;
+  }
   if (error instanceof NdioError || error instanceof UsageError) return error.message;
   if (error instanceof Deno.errors.NotFound) return "no such file or directory";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";

@@ -5,6 +5,7 @@
  */
 
 import type { FormatPlugin, PickleCodec } from "@ndio/core";
+import { npyPlugin } from "@ndio/npy";
 
 /**
  * The plugins built into the command, in order of preference.
@@ -18,7 +19,7 @@ import type { FormatPlugin, PickleCodec } from "@ndio/core";
  * assert.equal(createRegistry(builtinPlugins).plugins.length, builtinPlugins.length);
  * ```
  */
-export const builtinPlugins: readonly FormatPlugin[] = Object.freeze([]);
+export const builtinPlugins: readonly FormatPlugin[] = Object.freeze([npyPlugin]);
 
 /** The pickle codec for object arrays inside .npy and .npz files, when one is built in. */
 export const builtinPickleCodec: PickleCodec | undefined = undefined;

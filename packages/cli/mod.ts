@@ -7,4 +7,3 @@
 
 export { main, type MainOptions, type MainStream } from "./main.ts";
 export { builtinPlugins } from "./builtin_plugins.ts";
-export type { FormatPlugin, PickleCodec } from "@ndio/core";

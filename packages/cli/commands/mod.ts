@@ -8,14 +8,18 @@ import type { Command } from "../_command.ts";
 import { convertCommand } from "./convert.ts";
 import { diffCommand } from "./diff.ts";
 import { infoCommand } from "./info.ts";
+import { showCommand } from "./show.ts";
 import { sizesCommand } from "./sizes.ts";
+import { sliceCommand } from "./slice.ts";
 import { formatsCommand } from "./formats.ts";
 
 /** The commands. */
 export const COMMANDS: readonly Command[] = [
   formatsCommand,
-  sizesCommand,
   infoCommand,
+  showCommand,
   convertCommand,
+  sizesCommand,
   diffCommand,
+  sliceCommand,
 ];
