@@ -5,12 +5,13 @@
  * @module
  */
 
-import { fileURLToPath as fromFileUrl } from "node:url";
+import { fileURLToPath } from "node:url";
+import { main, type MainOptions } from "./main.ts";
 
 /** The CLI's entry point. */
-export const MAIN: string = fromFileUrl(new URL("./main.ts", import.meta.url));
+export const MAIN: string = fileURLToPath(new URL("./main.ts", import.meta.url));
 /** The toy third-party plugin. */
-export const JSON_PLUGIN: string = fromFileUrl(
+export const JSON_PLUGIN: string = fileURLToPath(
   new URL("./testdata/json_array_plugin.ts", import.meta.url),
 );
 
@@ -63,3 +64,28 @@ export async function tempDir(): Promise<AsyncDisposable & { path: string }> {
     [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
   };
 }
+
+/** Runs `ndio args...` in this process (faster than a subprocess), capturing its output. */
+export async function ndioInProcess(
+  args: readonly string[],
+  options?: MainOptions,
+): Promise<RunResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    ...options,
+    stdout: { write: (t) => (stdout += t) },
+    stderr: { write: (t) => (stderr += t) },
+  });
+  return { code, stdout, stderr };
+}
+
+/** A file of the NumPy-made fixtures (testdata/make_fixtures.py). */
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`./testdata/numpy/${name}`, import.meta.url));
+}
+
+/** What NumPy says of the fixtures (testdata/numpy/expected.json). */
+export const EXPECTED: Readonly<Record<string, Record<string, unknown>>> = JSON.parse(
+  Deno.readTextFileSync(fixture("expected.json")),
+);

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { python, pythonJson } from "../../testing/python.ts";
-import { JSON_PLUGIN, ndio, tempDir } from "./_test_helpers.ts";
+import { JSON_PLUGIN, ndio, ndioInProcess, tempDir } from "./_test_helpers.ts";
 
 const testdata = (name: string) => fromFileUrl(new URL(`./testdata/${name}`, import.meta.url));
 const HALF_PLUGIN = testdata("half_write_plugin.ts");
@@ -35,16 +35,16 @@ Deno.test("help: general, per command, and exit codes", async () => {
   assert.equal(general.code, 0);
   for (const name of ["formats", "info", "convert", "sizes", "diff"]) {
     assert.match(general.stdout, new RegExp(`^  ${name} `, "m"));
-    const help = await ndio([name, "--help"]);
+    const help = await ndioInProcess([name, "--help"]);
     assert.equal(help.code, 0);
     assert.match(help.stdout, new RegExp(`^Usage: ndio ${name} `));
     assert.match(help.stdout, /--plugin SPEC/);
-    assert.deepEqual((await ndio(["help", name])).stdout, help.stdout);
+    assert.deepEqual((await ndioInProcess(["help", name])).stdout, help.stdout);
   }
   const none = await ndio([]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /^Usage: ndio COMMAND/);
-  assert.match((await ndio(["--version"])).stdout, /^ndio \d+\.\d+\.\d+\n$/);
+  assert.match((await ndioInProcess(["--version"])).stdout, /^ndio \d+\.\d+\.\d+\n$/);
 });
 
 Deno.test("usage errors: one line, exit 2, pointing at the help", async () => {
@@ -58,7 +58,7 @@ Deno.test("usage errors: one line, exit 2, pointing at the help", async () => {
       [["convert", "a.x", "b.unknown"], /cannot tell the format of "b.unknown" from its extension/],
     ] as const
   ) {
-    const run = await ndio(args);
+    const run = await (args[0] === "bogus" ? ndio(args) : ndioInProcess(args));
     assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
     assert.match(run.stderr, message);
     assert.equal(run.stdout, "");
@@ -84,13 +84,13 @@ Deno.test("--plugin: loads a third-party plugin; bad modules are usage errors", 
       ["./does-not-exist.ts", /cannot load plugin "\.\/does-not-exist\.ts": no such file/],
     ] as const
   ) {
-    const run = await ndio(["formats", "--plugin", spec]);
+    const run = await ndioInProcess(["formats", "--plugin", spec]);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, message);
     assert.equal(run.stderr.trim().split("\n").length, 1);
   }
   // The same plugin twice: duplicate ids are refused by createRegistry.
-  const twice = await ndio(["formats", "--plugin", JSON_PLUGIN, "--plugin", JSON_PLUGIN]);
+  const twice = await ndioInProcess(["formats", "--plugin", JSON_PLUGIN, "--plugin", JSON_PLUGIN]);
   assert.equal(twice.code, 2);
   assert.match(twice.stderr, /two plugins have the id "json-array"/);
 });
@@ -211,10 +211,10 @@ Deno.test("detection: magic bytes first, then the extension; --from and --to ove
   const run = await ndio(["convert", misnamed, converted, "--to", "json-array", ...plugins]);
   assert.equal(run.code, 0, run.stderr);
   assert.match(await Deno.readTextFile(converted), /^\{"json-array":1/);
-  const from = await ndio(["info", converted, "--from", "half", ...plugins]);
+  const from = await ndioInProcess(["info", converted, "--from", "half", ...plugins]);
   assert.equal(from.code, 2);
   assert.match(from.stderr, /the "half" format cannot be read/);
-  const nope = await ndio(["info", converted, "--from", "nope", ...plugins]);
+  const nope = await ndioInProcess(["info", converted, "--from", "nope", ...plugins]);
   assert.equal(nope.code, 2);
   assert.match(nope.stderr, /"--from" names no loaded format: "nope"/);
 });
@@ -249,14 +249,14 @@ Deno.test("info --json and diff through a plugin", async () => {
     format: "json-array",
     arrays: [{ name: null, dtype: ">i4", descr: ">i4", shape: [3, 4], fortran_order: false }],
   });
-  const text = await ndio(["info", a, "--plugin", JSON_PLUGIN]);
+  const text = await ndioInProcess(["info", a, "--plugin", JSON_PLUGIN]);
   assert.match(
     text.stdout,
     /^.*a\.jsonarray: json-array \(JSON array \(test plugin\)\), 1 array\n/,
   );
   assert.match(text.stdout, /\n {2}-\s+>i4\s+int32\s+\(3, 4\)\s+C\s+12\s+48\n$/);
 
-  const same = await ndio(["diff", a, a, "--plugin", JSON_PLUGIN]);
+  const same = await ndioInProcess(["diff", a, a, "--plugin", JSON_PLUGIN]);
   assert.equal(same.code, 0);
   assert.equal(same.stdout, "");
   const differ = await ndio(["diff", a, b, "--plugin", JSON_PLUGIN]);
@@ -267,11 +267,23 @@ Deno.test("info --json and diff through a plugin", async () => {
       "  [0, 3]: 3 vs 6\n  [1, 3]: 7 vs 14\n  [2, 3]: 11 vs 22\n",
   );
   // Within tolerance: |a - b| <= atol + rtol * |b|.
-  assert.equal((await ndio(["diff", a, b, "--rtol", "0.5", "--plugin", JSON_PLUGIN])).code, 0);
-  assert.equal((await ndio(["diff", a, b, "--atol", "10", "--plugin", JSON_PLUGIN])).code, 1);
-  assert.equal((await ndio(["diff", a, b, "--atol", "11", "--plugin", JSON_PLUGIN])).code, 0);
+  assert.equal(
+    (await ndioInProcess(["diff", a, b, "--rtol", "0.5", "--plugin", JSON_PLUGIN])).code,
+    0,
+  );
+  assert.equal(
+    (await ndioInProcess(["diff", a, b, "--atol", "10", "--plugin", JSON_PLUGIN])).code,
+    1,
+  );
+  assert.equal(
+    (await ndioInProcess(["diff", a, b, "--atol", "11", "--plugin", JSON_PLUGIN])).code,
+    0,
+  );
   // Errors are exit code 2 for diff.
   const missing = await ndio(["diff", a, `${dir.path}/none.jsonarray`, "--plugin", JSON_PLUGIN]);
   assert.equal(missing.code, 2);
-  assert.equal((await ndio(["diff", a, b, "--rtol", "-1", "--plugin", JSON_PLUGIN])).code, 2);
+  assert.equal(
+    (await ndioInProcess(["diff", a, b, "--rtol", "-1", "--plugin", JSON_PLUGIN])).code,
+    2,
+  );
 });
