@@ -1,0 +1,135 @@
+/**
+ * Decoding `.npy` bytes held in memory: one array, or every array of a
+ * stream that `np.save` wrote to repeatedly.
+ *
+ * @module
+ */
+
+import { contiguousStrides, type DType, NDArray, TruncatedError } from "@ndio/core";
+import { type NpyHeader, type NpyHeaderOptions, parseNpyHeaderAt } from "./header.ts";
+import { loadObjectArray, type NpyPickleOptions } from "./_options.ts";
+
+/** Options of {@linkcode decodeNpy} and the other readers. */
+export interface DecodeNpyOptions extends NpyHeaderOptions, NpyPickleOptions {
+  /**
+   * Copy the data into a new buffer instead of returning a view of the
+   * input (default false: the array shares the input's bytes).
+   */
+  readonly copy?: boolean;
+}
+
+/**
+ * The array over `data` (the data bytes only) that a header describes: C
+ * or Fortran strides, a subarray dtype absorbed into the shape.
+ */
+export function arrayFromData(header: NpyHeader, data: Uint8Array): NDArray {
+  const { dtype, shape, fortranOrder } = header;
+  return new NDArray(dtype, shape, {
+    data,
+    strides: contiguousStrides(shape, dtype.itemsize, fortranOrder ? "F" : "C"),
+  });
+}
+
+/** Checks that `available` bytes hold the header's data. */
+export function checkDataLength(
+  header: NpyHeader,
+  available: number,
+  base: number,
+  what = "input",
+): void {
+  const needed = header.dataLength!;
+  if (available < needed) {
+    throw new TruncatedError(
+      `the header says ${needed} bytes of data but the ${what} has ${Math.max(0, available)}`,
+      { format: "npy", offset: base + header.dataOffset + Math.max(0, available) },
+    );
+  }
+}
+
+function decodeAt(
+  bytes: Uint8Array,
+  start: number,
+  options: DecodeNpyOptions | undefined,
+): { array: NDArray; end: number; header: NpyHeader } {
+  const view = start === 0 ? bytes : bytes.subarray(start);
+  const header = parseNpyHeaderAt(view, options, start);
+  const dataStart = header.dataOffset;
+  if (header.dataLength === null) {
+    const array = loadObjectArray(
+      view.subarray(dataStart),
+      header.dtype as DType,
+      header.shape,
+      options,
+      start + dataStart,
+    );
+    return { array, end: bytes.length, header };
+  }
+  checkDataLength(header, view.length - dataStart, start);
+  const dataEnd = dataStart + header.dataLength;
+  const data = options?.copy === true
+    ? view.slice(dataStart, dataEnd)
+    : view.subarray(dataStart, dataEnd);
+  return { array: arrayFromData(header, data), end: start + dataEnd, header };
+}
+
+/**
+ * Decodes a `.npy` file held in memory. The array is a view of `bytes`
+ * (zero-copy) unless `copy` is set; bytes after the data are ignored, as
+ * `np.load` ignores them.
+ *
+ * Object arrays (`|O`) hold a pickle and are refused unless `allowPickle`
+ * is true and a `pickle` codec is given.
+ *
+ * @example
+ * ```ts
+ * import { decodeNpy, encodeNpy } from "@ndio/npy";
+ * import { array } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = encodeNpy(array([[1, 2], [3, 4]], { dtype: "<i4" }));
+ * const a = decodeNpy(bytes);
+ * assert.deepEqual(a.toNested(), [[1, 2], [3, 4]]);
+ * assert.equal(a.data.buffer, bytes.buffer);
+ * ```
+ *
+ * @param bytes The file's bytes.
+ * @param options Header limit, pickle handling, copy.
+ * @returns The array.
+ */
+export function decodeNpy(bytes: Uint8Array, options?: DecodeNpyOptions): NDArray {
+  return decodeAt(bytes, 0, options).array;
+}
+
+/**
+ * Decodes every array of a stream written by calling `np.save` repeatedly
+ * on one file handle. An object array can only be the last one (its pickle
+ * runs to the end of the input).
+ *
+ * @example
+ * ```ts
+ * import { decodeNpyStream, encodeNpy } from "@ndio/npy";
+ * import { arange } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const first = encodeNpy(arange(3, { dtype: "<i8" }));
+ * const second = encodeNpy(arange(2, { dtype: "<f4" }));
+ * const stream = new Uint8Array([...first, ...second]);
+ * const arrays = decodeNpyStream(stream);
+ * assert.equal(arrays.length, 2);
+ * assert.deepEqual(arrays[1]!.toNested(), [0, 1]);
+ * ```
+ *
+ * @param bytes The concatenated `.npy` files.
+ * @param options As for {@linkcode decodeNpy}.
+ * @returns The arrays, in order.
+ */
+export function decodeNpyStream(bytes: Uint8Array, options?: DecodeNpyOptions): NDArray[] {
+  const out: NDArray[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const { array, end } = decodeAt(bytes, at, options);
+    out.push(array);
+    at = end;
+  }
+  return out;
+}
