@@ -27,6 +27,8 @@ export type FloatValue =
 /** The binary formats ndio prints. */
 export type FloatFormat = "f2" | "f4" | "f8";
 
+import { numberToHalf } from "./_float16.ts";
+
 const scratch = new DataView(new ArrayBuffer(8));
 
 function partsOf(
@@ -68,8 +70,7 @@ function partsOf(
 export function decomposeFloat(value: number, format: FloatFormat): FloatValue {
   switch (format) {
     case "f2": {
-      scratch.setFloat16(0, value);
-      const bits = scratch.getUint16(0);
+      const bits = numberToHalf(value);
       return partsOf(bits >>> 15 === 1, (bits >>> 10) & 0x1f, BigInt(bits & 0x3ff), 10, 15, 0x1f);
     }
     case "f4": {

@@ -3,6 +3,7 @@
 import { ArgumentError, OutOfRangeError } from "./errors.ts";
 import type { DType } from "./dtype.ts";
 import { Complex } from "./value.ts";
+import { getFloat16, setFloat16 } from "./_float16.ts";
 
 /** Values `NDArray.get` returns (structured records are plain objects). */
 export type ElementValue =
@@ -71,7 +72,7 @@ export function readElement(ctx: ElementContext, at: number, dtype: DType): Elem
     case "f":
       switch (size) {
         case 2:
-          return view.getFloat16(at, little);
+          return getFloat16(view, at, little);
         case 4:
           return view.getFloat32(at, little);
         case 8:
@@ -237,7 +238,7 @@ export function writeElement(ctx: ElementContext, at: number, dtype: DType, valu
         return;
       }
       const n = toNumber(value, dtype);
-      if (size === 2) view.setFloat16(at, n, little);
+      if (size === 2) setFloat16(view, at, n, little);
       else if (size === 4) view.setFloat32(at, n, little);
       else view.setFloat64(at, n, little);
       return;

@@ -11,6 +11,7 @@ import { ArgumentError } from "./errors.ts";
 import { NDArray, shapeSize } from "./ndarray.ts";
 import type { Order, TypedArray } from "./ndarray.ts";
 import { Complex, PyFloat } from "./value.ts";
+import { Float16ArrayOrUndefined } from "./_float16.ts";
 
 /** Options of {@linkcode array} and {@linkcode fromNested}. */
 export interface ArrayOptions {
@@ -29,9 +30,10 @@ const TYPED_DESCR: ReadonlyArray<readonly [new (...args: never[]) => TypedArray,
   [Uint32Array, "<u4"],
   [BigInt64Array, "<i8"],
   [BigUint64Array, "<u8"],
-  [Float16Array, "<f2"],
   [Float32Array, "<f4"],
   [Float64Array, "<f8"],
+  // Float16Array is missing in Node.js 20 and older browsers.
+  ...(Float16ArrayOrUndefined === undefined ? [] : [[Float16ArrayOrUndefined, "<f2"] as const]),
 ];
 
 /**

@@ -14,6 +14,7 @@ import { readElement, writeElement } from "./_element.ts";
 import type { ElementContext } from "./_element.ts";
 import { byteswapInPlace } from "./_byteswap.ts";
 import { arrayRepr } from "./repr.ts";
+import { Float16ArrayOrUndefined } from "./_float16.ts";
 
 /** Memory order: C (row-major) or F (column-major, Fortran). */
 export type Order = "C" | "F";
@@ -817,7 +818,9 @@ export function typedArrayConstructor(dtype: DType): TypedArrayConstructor {
   if (ctor === undefined || dtype.fields !== null) {
     throw new ArgumentError(
       "dtype-no-typed-array",
-      `no typed array holds elements of dtype "${dtype.str}"`,
+      `no typed array holds elements of dtype "${dtype.str}"${
+        key === "f2" ? " (this runtime has no Float16Array)" : ""
+      }`,
     );
   }
   return ctor;
@@ -833,7 +836,8 @@ const TYPED_ARRAYS: Readonly<Record<string, TypedArrayConstructor>> = {
   u4: Uint32Array,
   i8: BigInt64Array,
   u8: BigUint64Array,
-  f2: Float16Array,
+  // Float16Array is missing in Node.js 20 and older browsers: f2 then has no typed array.
+  ...(Float16ArrayOrUndefined === undefined ? {} : { f2: Float16ArrayOrUndefined }),
   f4: Float32Array,
   f8: Float64Array,
   c8: Float32Array,

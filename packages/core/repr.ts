@@ -35,6 +35,9 @@ import {
 } from "./_dragon4.ts";
 import { dtypeIsImplied, dtypeShortRepr, dtypeStr } from "./_dtype_str.ts";
 import { datetimeText, NAT } from "./_datetime.ts";
+import { halfToNumber, numberToHalf } from "./_float16.ts";
+
+const f16round = (x: number): number => halfToNumber(numberToHalf(x));
 
 /** NumPy's print options that ndio honours (`np.set_printoptions`). */
 export interface PrintOptions {
@@ -160,7 +163,7 @@ function floatElement(value: unknown, kind: FloatKind, big: boolean, size: numbe
 /** Rounds a quotient as the dtype's own division would. */
 function roundTo(kind: FloatKind, x: number): number {
   if (kind === "f4") return Math.fround(x);
-  if (kind === "f2") return Math.f16round(Math.fround(x));
+  if (kind === "f2") return f16round(Math.fround(x));
   return x;
 }
 
@@ -185,7 +188,7 @@ function floatingFormat(
       if (x < min) min = x;
     }
     const cutoff = kind === "f2" ? 1e3 : kind === "f4" ? 1e6 : 1e8;
-    const small = kind === "f2" ? Math.f16round(1e-4) : kind === "f4" ? Math.fround(1e-4) : 1e-4;
+    const small = kind === "f2" ? f16round(1e-4) : kind === "f4" ? Math.fround(1e-4) : 1e-4;
     exp = max >= cutoff || min < small || roundTo(kind, max / min) > 1000;
   }
   const plus = sign === "+";
