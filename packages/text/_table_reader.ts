@@ -76,9 +76,12 @@ export class TableReader {
   #skip: number;
   #kind: Kind;
   #slots: Slot[] | null = null;
-  #values: Float64Array = new Float64Array(1024);
+  #values: Float64Array = new Float64Array(0);
+  /** 64-bit integers (and inferred columns until a float shows up) as 32-bit halves, low first. */
+  #words: Int32Array = new Int32Array(0);
+  #wide = false;
   #length = 0;
-  #bigs: Map<number, bigint> | null = null;
+  #sized = false;
   #strings: unknown[] = [];
   #records: unknown[][] = [];
   #lo = 0;
@@ -103,6 +106,10 @@ export class TableReader {
     if (dtype !== null && (dtype.kind === "i" || dtype.kind === "u")) {
       [this.#lo, this.#hi] = intRange(dtype);
     }
+    this.#wide = this.#kind === "infer" ||
+      (this.#kind === "int" && dtype!.itemsize === 8);
+    if (this.#wide) this.#words = new Int32Array(2048);
+    else this.#values = new Float64Array(1024);
   }
 
   /** Whether maxRows rows have been read. */
@@ -281,23 +288,71 @@ export class TableReader {
   }
 
   #ensure(n: number): void {
-    if (this.#length + n <= this.#values.length) return;
-    let size = this.#values.length * 2;
+    const capacity = this.#wide ? this.#words.length / 2 : this.#values.length;
+    if (this.#length + n <= capacity) return;
+    let size = Math.max(capacity * 2, 1024);
     while (size < this.#length + n) size *= 2;
-    const next = new Float64Array(size);
-    next.set(this.#values.subarray(0, this.#length));
-    this.#values = next;
+    this.#resize(size);
+  }
+
+  #resize(size: number): void {
+    if (this.#wide) {
+      const next = new Int32Array(size * 2);
+      next.set(this.#words.subarray(0, this.#length * 2));
+      this.#words = next;
+    } else {
+      const next = new Float64Array(size);
+      next.set(this.#values.subarray(0, this.#length));
+      this.#values = next;
+    }
   }
 
   #push(x: number): void {
-    if (this.#length === this.#values.length) this.#ensure(1);
-    this.#values[this.#length++] = x;
+    this.#ensure(1);
+    if (this.#wide) {
+      const i = 2 * this.#length++;
+      if (x >= -2147483648 && x < 2147483648) {
+        this.#words[i] = x | 0;
+        this.#words[i + 1] = x < 0 ? -1 : 0;
+      } else {
+        const hi = Math.floor(x / 4294967296);
+        this.#words[i] = (x - hi * 4294967296) | 0;
+        this.#words[i + 1] = hi | 0;
+      }
+    } else {
+      this.#values[this.#length++] = x;
+    }
   }
 
   #pushBig(x: bigint): void {
-    this.#bigs ??= new Map();
-    this.#bigs.set(this.#length, x);
-    this.#push(Number(x));
+    if (!this.#wide) {
+      this.#push(Number(x));
+      return;
+    }
+    this.#ensure(1);
+    const i = 2 * this.#length++;
+    const u = BigInt.asUintN(64, x);
+    this.#words[i] = Number(u & 0xffffffffn) | 0;
+    this.#words[i + 1] = Number(u >> 32n) | 0;
+  }
+
+  /** An inferred column turned out to hold floats: the integers so far become doubles. */
+  #becomeFloat(): void {
+    this.#kind = "float";
+    if (!this.#wide) return;
+    const words = this.#words;
+    const n = this.#length;
+    const values = new Float64Array(Math.max(1024, words.length / 2));
+    for (let i = 0; i < n; i++) {
+      const lo = words[2 * i]! >>> 0;
+      const hi = words[2 * i + 1]!;
+      values[i] = hi >= -0x200000 && hi < 0x200000
+        ? hi * 4294967296 + lo
+        : Number(BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo)));
+    }
+    this.#values = values;
+    this.#words = new Int32Array(0);
+    this.#wide = false;
   }
 
   #parseInto(kind: Kind, src: Uint8Array, s: number, e: number, line: number, column: number) {
@@ -317,7 +372,7 @@ export class TableReader {
         }
         const f = parseFloatBytes(src, s, e);
         if (parseStatus !== 0) throw this.#fail(this.#text(src, s, e), "a number", line, column);
-        this.#kind = "float";
+        this.#becomeFloat();
         this.#push(f);
         return;
       }
@@ -455,7 +510,7 @@ export class TableReader {
       return;
     }
     if (typeof value !== "number") throw this.#fail(text, this.#typeName(), line, column);
-    if (kind === "infer") this.#kind = "float";
+    if (kind === "infer") this.#becomeFloat();
     if ((kind === "int" || kind === "bool") && !Number.isInteger(value)) {
       throw this.#fail(text, this.#typeName(), line, column);
     }
@@ -492,6 +547,15 @@ export class TableReader {
     const n = this.columns;
     const maxRows = c.maxRows;
     const maxLine = c.maxLineLength;
+    if (!this.#sized && final) {
+      // The whole input is here: size the store once from the first line's length.
+      this.#sized = true;
+      let k = from;
+      while (k < end && buf[k] !== 10) k++;
+      const rows = Math.ceil((end - from) / Math.max(1, k - from + 1) * 1.05) + 16;
+      this.#ensure(Math.min(rows * n, 1 << 27));
+    }
+    const wide = this.#wide;
     let pos = from;
     while (pos < end) {
       if (maxRows >= 0 && this.rows >= maxRows) return pos;
@@ -499,6 +563,7 @@ export class TableReader {
       const base = this.#length;
       this.#ensure(n);
       const values = this.#values;
+      const words = this.#words;
       let i = pos;
       let k = 0;
       let lineEnd = -1;
@@ -552,7 +617,19 @@ export class TableReader {
             this.#length = base;
             return lineStart;
           }
-          values[base + k] = x === 0 ? 0 : x;
+          if (wide) {
+            const at = 2 * (base + k);
+            if (x < 2147483648 && x >= -2147483648) {
+              words[at] = x;
+              words[at + 1] = negative && x !== 0 ? -1 : 0;
+            } else {
+              const hi = Math.floor(x / 4294967296);
+              words[at] = (x - hi * 4294967296) | 0;
+              words[at + 1] = hi | 0;
+            }
+          } else {
+            values[base + k] = x === 0 ? 0 : x;
+          }
         } else {
           const x = this.#kind === "float"
             ? parseFloatBytes(buf, fieldStart, fieldEnd)
@@ -561,16 +638,25 @@ export class TableReader {
             : (() => {
               const y = parseIntBytes(buf, fieldStart, fieldEnd);
               if (parseStatus === 0) return y;
-              if (parseStatus === BIG) return NaN; // leave to the general path
-              const f = parseFloatBytes(buf, fieldStart, fieldEnd);
-              if (parseStatus === 0) this.#kind = "float";
-              return f;
+              return NaN; // parseStatus says why: the general path decides
             })();
           if (parseStatus !== 0 || (this.#kind === "int" && (x < this.#lo || x > this.#hi))) {
             this.#length = base;
             return lineStart;
           }
-          values[base + k] = x;
+          if (wide) {
+            const at = 2 * (base + k);
+            if (x < 2147483648 && x >= -2147483648) {
+              words[at] = x | 0;
+              words[at + 1] = x < 0 ? -1 : 0;
+            } else {
+              const hi = Math.floor(x / 4294967296);
+              words[at] = (x - hi * 4294967296) | 0;
+              words[at + 1] = hi | 0;
+            }
+          } else {
+            values[base + k] = x;
+          }
         }
         k++;
         if (b === delim && delim !== -1) {
@@ -661,20 +747,15 @@ export class TableReader {
     if (kind === "infer" && rows === 0) {
       return new NDArray("<f8", shape);
     }
-    if (kind === "infer" || (kind === "int" && dtype!.itemsize === 8)) {
-      const out = new NDArray(kind === "infer" ? "<i8" : dtype!.toNative(), shape);
-      const words = new Int32Array(out.data.buffer, out.data.byteOffset, count * 2);
-      for (let i = 0; i < count; i++) {
-        const x = values[i]!;
-        const hi = Math.floor(x / 4294967296);
-        words[2 * i] = (x - hi * 4294967296) | 0;
-        words[2 * i + 1] = hi | 0;
-      }
-      if (this.#bigs !== null) {
-        const big = out.toTypedArray() as BigInt64Array;
-        for (const [i, v] of this.#bigs) big[i] = BigInt.asIntN(64, v);
-      }
-      return finish(out, dtype);
+    if (this.#wide) {
+      const words = this.#words;
+      const bytes = count * 8 < words.byteLength * 0.75
+        ? new Uint8Array(words.buffer.slice(0, count * 8))
+        : new Uint8Array(words.buffer, 0, count * 8);
+      return finish(
+        new NDArray(kind === "infer" ? "<i8" : dtype!.toNative(), shape, { data: bytes }),
+        dtype,
+      );
     }
     if (kind === "float" && (dtype === null || (dtype.itemsize === 8 && dtype.kind === "f"))) {
       const bytes = count * 8 < values.byteLength * 0.75
