@@ -3,7 +3,8 @@
  * `np.save` writes (versions 1.0, 2.0 and 3.0, every dtype, C and Fortran
  * order, concatenated streams) and writes files byte for byte identical to
  * `np.save`'s. Reads headers alone, and parts of arrays by NumPy index
- * through a random-access byte source.
+ * through a random-access byte source; writes arrays larger than memory
+ * with {@linkcode NpyStreamWriter}.
  *
  * Runs in any JavaScript runtime. File helpers for Deno (`save`, `load`)
  * live in `@ndio/npy/fs`.
@@ -31,5 +32,6 @@ export * from "./header.ts";
 export * from "./decode.ts";
 export * from "./encode.ts";
 export * from "./read.ts";
+export * from "./stream_writer.ts";
 export * from "./plugin.ts";
 export type { NpyPickleOptions } from "./_options.ts";

@@ -1,0 +1,416 @@
+/**
+ * File helpers for Deno: `save` (atomic: a temporary file renamed over the
+ * target), `load` (the whole file read into one preallocated buffer, the
+ * array a zero-copy view of it), and partial and streaming access to files.
+ * The only module of @ndio/npy that uses Deno APIs.
+ *
+ * Speed: `load` reads with `Deno.openSync` + `readSync` straight into one
+ * buffer (`Deno.readFileSync` copies twice). Large buffers are slow to touch
+ * the first time with 4 KiB pages; NumPy asks Linux for transparent huge
+ * pages (`madvise(MADV_HUGEPAGE)`) on its large allocations, and so does
+ * `load` when the process already has FFI permission (`--allow-ffi` or
+ * `-A`; it never prompts). Without it, running Deno with
+ * `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` gives the same effect.
+ * See BENCHMARKS.md.
+ *
+ * @example
+ * ```ts
+ * import { load, save } from "@ndio/npy/fs";
+ * import { arange } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/a.npy";
+ * await save(path, arange(6, { dtype: "<i8" }).reshape([2, 3]));
+ * const a = await load(path);
+ * assert.deepEqual(a.shape, [2, 3]);
+ * assert.equal(a.get(1, 2), 5n);
+ * ```
+ *
+ * @module
+ */
+
+import { ArgumentError, type IndexItem, type NDArray, NdioError, TruncatedError } from "@ndio/core";
+import { createAtomicFileSink, openFileSource } from "@ndio/core/fs";
+import type { NpyHeader, NpyHeaderOptions } from "./header.ts";
+import { decodeNpy, type DecodeNpyOptions, decodeNpyStream } from "./decode.ts";
+import { encodeNpyChunks, type WriteNpyOptions } from "./encode.ts";
+import { readNpyHeader, readNpyIndex, type ReadNpyIndexOptions } from "./read.ts";
+import {
+  type NpyStreamFields,
+  NpyStreamWriter,
+  type NpyStreamWriterOptions,
+} from "./stream_writer.ts";
+
+/** Prefixes the path to the message of ndio errors thrown by `fn`. */
+function naming<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw withPath(path, error);
+  }
+}
+
+async function namingAsync<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw withPath(path, error);
+  }
+}
+
+function withPath(path: string, error: unknown): unknown {
+  if (error instanceof NdioError && !(error as Error).message.startsWith(`"${path}"`)) {
+    (error as Error).message = `"${path}": ${(error as Error).message}`;
+  }
+  return error;
+}
+
+/** Options of {@linkcode save}. */
+export interface SaveOptions extends WriteNpyOptions {
+  /**
+   * Flush the file to disk before renaming it over the target (default
+   * false, like `np.save`). The write is atomic either way: readers see the
+   * old file or the new one, never a part.
+   */
+  readonly fsync?: boolean;
+}
+
+// Contiguous data is written straight from the array's buffer in pieces
+// this large (views, not copies); strided views are copied 1 MiB at a time.
+const CONTIGUOUS_WRITE = 64 << 20;
+
+/**
+ * Saves an array as `.npy`, byte for byte as `np.save` would, atomically:
+ * the bytes go to a temporary file in the same directory, renamed over
+ * `path` when complete. A strided view is written without a full copy.
+ *
+ * @example
+ * ```ts
+ * import { save } from "@ndio/npy/fs";
+ * import { zeros } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/z.npy";
+ * await save(path, zeros([10, 10]).T);
+ * assert.equal((await Deno.stat(path)).size, 128 + 800);
+ * ```
+ *
+ * @param path The file to write.
+ * @param array The array.
+ * @param options Version, pickle codec, fsync.
+ */
+export async function save(path: string, array: NDArray, options?: SaveOptions): Promise<void> {
+  const contiguous = array.isCContiguous || array.isFContiguous;
+  const chunks = encodeNpyChunks(array, {
+    ...options,
+    chunkBytes: options?.chunkBytes ?? (contiguous ? CONTIGUOUS_WRITE : 1 << 20),
+  });
+  // Encoding errors (an object array without a codec) surface before the file is created.
+  const first = chunks.next();
+  const sink = createAtomicFileSink(path, { fsync: options?.fsync ?? false });
+  try {
+    if (first.done !== true) await sink.write(first.value);
+    for (const chunk of chunks) await sink.write(chunk);
+    await sink.commit();
+  } finally {
+    await sink.abort();
+  }
+}
+
+/** Options of {@linkcode load}. */
+export interface LoadOptions extends DecodeNpyOptions {
+  /**
+   * Ask Linux for transparent huge pages for buffers of 4 MiB or more, as
+   * NumPy does (default true). Takes effect only when the process already
+   * has FFI permission; otherwise nothing happens.
+   */
+  readonly hugePages?: boolean;
+}
+
+/**
+ * Loads a `.npy` file synchronously: one buffer of the file's size, filled
+ * by `readSync`; the array views it (zero-copy). Errors name the file.
+ *
+ * @example
+ * ```ts
+ * import { loadSync, save } from "@ndio/npy/fs";
+ * import { arange } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/a.npy";
+ * await save(path, arange(3, { dtype: ">f4" }));
+ * assert.deepEqual(loadSync(path).toNested(), [0, 1, 2]);
+ * ```
+ *
+ * @param path The file.
+ * @param options Header limit, pickle handling, huge pages.
+ * @returns The array.
+ */
+export function loadSync(path: string, options?: LoadOptions): NDArray {
+  const bytes = readWholeFile(path, options?.hugePages ?? true);
+  return naming(path, () => decodeNpy(bytes, options));
+}
+
+/**
+ * Loads a `.npy` file (see {@linkcode loadSync}): the fast path for whole
+ * files, as `np.load`.
+ *
+ * @example
+ * ```ts
+ * import { load, save } from "@ndio/npy/fs";
+ * import { array } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/s.npy";
+ * await save(path, array(["a", "bc"]));
+ * assert.deepEqual((await load(path)).toNested(), ["a", "bc"]);
+ * ```
+ *
+ * @param path The file.
+ * @param options Header limit, pickle handling, huge pages.
+ * @returns The array.
+ */
+export function load(path: string, options?: LoadOptions): Promise<NDArray> {
+  try {
+    return Promise.resolve(loadSync(path, options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Loads every array of a file written by calling `np.save` repeatedly on
+ * one handle.
+ *
+ * @example
+ * ```ts
+ * import { loadStream } from "@ndio/npy/fs";
+ * import { encodeNpy } from "@ndio/npy";
+ * import { arange } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/many.npy";
+ * const one = encodeNpy(arange(2, { dtype: "<i2" }));
+ * await Deno.writeFile(path, new Uint8Array([...one, ...one, ...one]));
+ * assert.equal((await loadStream(path)).length, 3);
+ * ```
+ *
+ * @param path The file.
+ * @param options Header limit, pickle handling.
+ * @returns The arrays, in order.
+ */
+export function loadStream(path: string, options?: LoadOptions): Promise<NDArray[]> {
+  try {
+    const bytes = readWholeFile(path, options?.hugePages ?? true);
+    return Promise.resolve(naming(path, () => decodeNpyStream(bytes, options)));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Reads the header of a `.npy` file alone (its first 128 bytes, usually).
+ *
+ * @example
+ * ```ts
+ * import { loadHeader, save } from "@ndio/npy/fs";
+ * import { zeros } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/h.npy";
+ * await save(path, zeros([5, 2], { dtype: "<u2" }));
+ * const header = await loadHeader(path);
+ * assert.deepEqual([header.dtype.str, header.shape], ["<u2", [5, 2]]);
+ * ```
+ *
+ * @param path The file.
+ * @param options The header size limit.
+ * @returns The header.
+ */
+export function loadHeader(path: string, options?: NpyHeaderOptions): Promise<NpyHeader> {
+  return namingAsync(path, async () => {
+    using source = openFileSource(path);
+    return await readNpyHeader(source, options);
+  });
+}
+
+/**
+ * Reads the part of a `.npy` file that a NumPy index selects, reading only
+ * the bytes it needs (see `readNpyIndex`).
+ *
+ * @example
+ * ```ts
+ * import { loadIndex, save } from "@ndio/npy/fs";
+ * import { arange } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/big.npy";
+ * await save(path, arange(10000, { dtype: "<i4" }).reshape([100, 100]));
+ * const part = await loadIndex(path, "2:4, ::50");
+ * assert.deepEqual(part.toNested(), [[200, 250], [300, 350]]);
+ * ```
+ *
+ * @param path The file.
+ * @param index NumPy index syntax, or index items.
+ * @param options Header limit, read coalescing.
+ * @returns The selected elements.
+ */
+export function loadIndex(
+  path: string,
+  index: string | readonly IndexItem[],
+  options?: ReadNpyIndexOptions,
+): Promise<NDArray> {
+  return namingAsync(path, async () => {
+    using source = openFileSource(path);
+    return await readNpyIndex(source, index, options);
+  });
+}
+
+/** Options of {@linkcode createNpyWriter}. */
+export interface NpyFileWriterOptions extends NpyStreamWriterOptions {
+  /** Flush the file to disk before renaming it over the target (default false). */
+  readonly fsync?: boolean;
+}
+
+/**
+ * A `.npy` file written in chunks along its first axis, atomically: the
+ * target appears, complete, when `close()` succeeds; `abort()` (or
+ * disposal before `close()`) leaves it untouched.
+ */
+export interface NpyFileWriter extends AsyncDisposable {
+  /** The target path. */
+  readonly path: string;
+  /** The rows appended so far. */
+  readonly rows: number;
+  /** Appends rows (see `NpyStreamWriter.append`). */
+  append(chunk: NDArray): Promise<void>;
+  /** Fixes the header, then renames the file over the target; returns the final header. */
+  close(): Promise<NpyHeader>;
+  /** Deletes the temporary file. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens a `.npy` file to be written in chunks along its first axis, with
+ * memory bounded by the chunk size: for arrays larger than memory.
+ *
+ * @example
+ * ```ts
+ * import { createNpyWriter, loadSync } from "@ndio/npy/fs";
+ * import { arange } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const path = (await Deno.makeTempDir()) + "/rows.npy";
+ * await using writer = createNpyWriter(path, { dtype: "<i8", rowShape: [2] });
+ * await writer.append(arange(4).reshape([2, 2]));
+ * await writer.append(arange(4, 6).reshape([1, 2]));
+ * await writer.close();
+ * assert.deepEqual(loadSync(path).shape, [3, 2]);
+ * ```
+ *
+ * @param path The file to write.
+ * @param fields The dtype and the shape of one row.
+ * @param options fsync; a version to force.
+ * @returns The writer.
+ */
+export function createNpyWriter(
+  path: string,
+  fields: NpyStreamFields,
+  options?: NpyFileWriterOptions,
+): NpyFileWriter {
+  if (typeof path !== "string" || path === "") {
+    throw new ArgumentError("path-invalid", "a file path is needed");
+  }
+  const sink = createAtomicFileSink(path, { fsync: options?.fsync ?? false });
+  let writer: NpyStreamWriter;
+  try {
+    writer = new NpyStreamWriter(sink, fields, options);
+  } catch (error) {
+    void sink.abort();
+    throw error;
+  }
+  const fail = async (error: unknown): Promise<never> => {
+    await sink.abort();
+    throw withPath(path, error);
+  };
+  return {
+    path,
+    get rows(): number {
+      return writer.rows;
+    },
+    append: (chunk: NDArray) => writer.append(chunk).catch(fail),
+    close: async () => {
+      try {
+        const header = await writer.close();
+        await sink.commit();
+        return header;
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    abort: () => sink.abort(),
+    [Symbol.asyncDispose]: () => sink.abort(),
+  };
+}
+
+// Linux's MADV_HUGEPAGE, and the size from which NumPy asks for huge pages.
+const MADV_HUGEPAGE = 14;
+const HUGE_PAGE_THRESHOLD = 4 << 20;
+
+let madvise: ((address: bigint, length: bigint) => void) | null | undefined;
+
+/** libc's madvise through FFI, when the process may already use FFI on Linux; else null. */
+function hugePageAdvisor(): ((address: bigint, length: bigint) => void) | null {
+  if (madvise !== undefined) return madvise;
+  madvise = null;
+  try {
+    if (Deno.build.os !== "linux") return null;
+    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
+    const libc = Deno.dlopen("libc.so.6", {
+      madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
+    });
+    madvise = (address, length) => {
+      libc.symbols.madvise(Deno.UnsafePointer.create(address), length, MADV_HUGEPAGE);
+    };
+  } catch {
+    madvise = null;
+  }
+  return madvise;
+}
+
+/** A zeroed buffer, with huge pages requested for large sizes when possible. */
+function allocate(size: number, hugePages: boolean): Uint8Array {
+  const out = new Uint8Array(size);
+  if (hugePages && size >= HUGE_PAGE_THRESHOLD) {
+    const advise = hugePageAdvisor();
+    if (advise !== null) {
+      // The whole pages inside the buffer, before any of them is touched.
+      const address = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(out)));
+      const start = (address + 4095n) & ~4095n;
+      const end = (address + BigInt(size)) & ~4095n;
+      if (end > start) advise(start, end - start);
+    }
+  }
+  return out;
+}
+
+function readWholeFile(path: string, hugePages: boolean): Uint8Array {
+  if (typeof path !== "string" || path === "") {
+    throw new ArgumentError("path-invalid", "a file path is needed");
+  }
+  using file = Deno.openSync(path, { read: true });
+  const size = file.statSync().size;
+  const out = allocate(size, hugePages);
+  let done = 0;
+  while (done < size) {
+    const n = file.readSync(out.subarray(done));
+    if (n === null || n === 0) {
+      throw new TruncatedError(`"${path}" ended after ${done} of its ${size} bytes`, {
+        format: "npy",
+        offset: done,
+      });
+    }
+    done += n;
+  }
+  return out;
+}
