@@ -73,8 +73,10 @@ async function openFile(page: Page, path: string): Promise<void> {
 }
 
 async function tableRows(page: Page): Promise<string[][]> {
-  return await page.$$eval("#arrays tr", (rows) =>
-    rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+  return await page.$$eval(
+    "#arrays tr",
+    (rows) => rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent ?? "")),
+  );
 }
 
 Deno.test({
@@ -138,7 +140,10 @@ Deno.test({
       );
       assert.deepEqual(await pixel(page, 3, 0), [...NAN_COLOR, 255]); // [1, 2, 3] reversed to row 0
       assert.equal(await page.getAttribute("#heatmap", "data-max"), "4.25");
-      assert.match((await page.textContent("#heatmap-info"))!, /Slice \(3, 4\), values 1\.75 to 4\.25/);
+      assert.match(
+        (await page.textContent("#heatmap-info"))!,
+        /Slice \(3, 4\), values 1\.75 to 4\.25/,
+      );
 
       // Big-endian int64 dropped on the page rather than picked.
       const bytes = [...await Deno.readFile(made.files["ints"]!)];
