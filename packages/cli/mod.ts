@@ -5,4 +5,5 @@
  * @module
  */
 
-export { main } from "./main.ts";
+export { main, type MainOptions, type MainStream } from "./main.ts";
+export { builtinPlugins } from "./builtin_plugins.ts";

@@ -1,0 +1,25 @@
+/**
+ * The format plugins built into the `ndio` command.
+ *
+ * @module
+ */
+
+import type { FormatPlugin, PickleCodec } from "@ndio/core";
+import { npyPlugin } from "@ndio/npy";
+
+/**
+ * The plugins built into the command, in order of preference.
+ *
+ * @example
+ * ```ts
+ * import { builtinPlugins } from "@ndio/cli";
+ * import { createRegistry } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(createRegistry(builtinPlugins).plugins.length, builtinPlugins.length);
+ * ```
+ */
+export const builtinPlugins: readonly FormatPlugin[] = Object.freeze([npyPlugin]);
+
+/** The pickle codec for object arrays inside .npy and .npz files, when one is built in. */
+export const builtinPickleCodec: PickleCodec | undefined = undefined;

@@ -1,0 +1,129 @@
+/**
+ * `ndio convert IN OUT`: any readable format to any writable one, with
+ * NumPy's semantics and nothing lost; OUT written atomically.
+ *
+ * @module
+ */
+
+import { type Content, convertContent, type FormatPlugin, type PluginOptions } from "@ndio/core";
+import type { Command } from "../_command.ts";
+import { type Context, note } from "../_context.ts";
+import { withContext } from "../_errors.ts";
+import { openInput, outputPlugin, readInput, writeOutput } from "../_files.ts";
+import { grouped } from "../_output.ts";
+import {
+  checkOptions,
+  READ_OPTIONS,
+  readOptions,
+  TEXT_OPTIONS,
+  WRITE_OPTIONS,
+  writeOptions,
+} from "../_plugin_options.ts";
+import { Progress } from "../_progress.ts";
+
+/** Adapts content to what `plugin` holds, naming the input in errors. */
+export function contentFor(
+  content: Content,
+  plugin: FormatPlugin,
+  from: string,
+  name: string | undefined,
+): Promise<Content> {
+  return withContext(
+    `cannot convert "${from}" to ${plugin.id}`,
+    () => {
+      try {
+        return convertContent(content, plugin.content, name === undefined ? {} : { name });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === "content-needs-name" && error instanceof Error) {
+          error.message += " with --name";
+        }
+        throw error;
+      }
+    },
+  );
+}
+
+/** A short description of content: `2 arrays`, `int64 (100, 100, 100)`. */
+export function describeContent(content: Content): string {
+  switch (content.kind) {
+    case "array":
+      return `${content.array.dtype.name} (${content.array.shape.join(", ")}${
+        content.array.ndim === 1 ? "," : ""
+      })`;
+    case "arrays":
+      return `${content.arrays.size} array${content.arrays.size === 1 ? "" : "s"}`;
+    case "value":
+      return "a value tree";
+  }
+}
+
+/** Reads IN, converts and writes OUT; shared by `convert` and `slice -o`. */
+export async function writeConverted(
+  ctx: Context,
+  content: Content,
+  from: string,
+  path: string,
+  plugin: FormatPlugin,
+  name: string | undefined,
+  options: PluginOptions,
+  progress: Progress,
+): Promise<void> {
+  const converted = await contentFor(content, plugin, from, name);
+  const bytes = await writeOutput(path, plugin, converted, options, { progress });
+  progress.finish();
+  note(
+    ctx,
+    `wrote "${path}": ${plugin.id}, ${describeContent(converted)}, ${grouped(bytes)} bytes`,
+  );
+}
+
+/** The `convert` command. */
+export const convertCommand: Command = {
+  name: "convert",
+  usage: "IN OUT [options]",
+  summary: "convert between formats (npy, npz, text, pickle, plugins), losslessly",
+  description: `
+Reads IN (its format found by its magic bytes, then its extension, or --from)
+and writes OUT in the format of --to or of its extension (.npy .npz .txt .csv
+.tsv .dat .pkl .pickle). NumPy's semantics: one array into .npz is "arr_0"; an
+.npz into .npy needs --name unless it has one member; a pickled dict into .npz
+becomes one member per key, as np.savez(**d) does; into .npy it needs a single
+array (--name picks a key). dtype, byte order, shape and values are kept exactly.
+OUT is written atomically: if anything fails, an existing OUT is left untouched
+and no temporary file remains. Escapes such as \\t are understood in option values.`,
+  options: {
+    from: {
+      type: "string",
+      value: "F",
+      help: "the format of IN (a plugin id: npy, npz, text, pickle)",
+    },
+    to: { type: "string", value: "F", help: "the format of OUT (default: by its extension)" },
+    name: {
+      type: "string",
+      value: "N",
+      help: "the array to take from IN (an .npz member, a dict key)",
+    },
+    ...READ_OPTIONS,
+    ...TEXT_OPTIONS,
+    ...WRITE_OPTIONS,
+  },
+  positionals: [2, 2],
+  async run(ctx, { values, positionals }) {
+    const [inPath, outPath] = positionals as [string, string];
+    checkOptions(values);
+    const writer = outputPlugin(ctx.registry, outPath, values.to as string | undefined);
+    using input = await openInput(ctx, inPath, values.from as string | undefined);
+    const options = readOptions(ctx, input.plugin, inPath, values, writer);
+    const outOptions = writeOptions(ctx, writer, outPath, values, input.plugin);
+    const progress = new Progress(ctx.output, "converting", 0);
+    try {
+      const content = await readInput(input, options, progress);
+      const name = values.name as string | undefined;
+      await writeConverted(ctx, content, inPath, outPath, writer, name, outOptions, progress);
+    } finally {
+      progress.finish();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,2 @@
+// A test module without a default export.
+export const plugin = {};
