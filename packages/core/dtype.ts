@@ -6,6 +6,7 @@
 
 import { ArgumentError, UnsupportedError } from "./errors.ts";
 import { pythonRepr } from "./_python_literal.ts";
+import { dtypeRepr } from "./_dtype_str.ts";
 
 /** NumPy's one-letter kind codes, as in `dtype.kind` (`b` is bool). */
 export type DTypeKind = "b" | "i" | "u" | "f" | "c" | "S" | "U" | "V" | "M" | "m" | "O";
@@ -501,9 +502,9 @@ export class DType {
     }
   }
 
-  /** `dtype('<f8')`, as Python prints a dtype. */
+  /** Python's `repr()` of the dtype: `dtype('float64')`, `dtype('>i4')`, `dtype([('x', '<i4')])`. */
   toString(): string {
-    return `dtype(${this.descrRepr()})`;
+    return dtypeRepr(this);
   }
 
   #init(): DTypeInit {

@@ -26,6 +26,7 @@ export * from "./index_expr.ts";
 export * from "./ndarray.ts";
 export * from "./create.ts";
 export * from "./value.ts";
+export * from "./repr.ts";
 export * from "./convert.ts";
 export * from "./byte_source.ts";
 export * from "./plugin.ts";

@@ -13,6 +13,7 @@ import type { IndexItem } from "./index_expr.ts";
 import { readElement, writeElement } from "./_element.ts";
 import type { ElementContext } from "./_element.ts";
 import { byteswapInPlace } from "./_byteswap.ts";
+import { arrayRepr } from "./repr.ts";
 import { Float16ArrayOrUndefined } from "./_float16.ts";
 
 /** Memory order: C (row-major) or F (column-major, Fortran). */
@@ -732,6 +733,24 @@ export class NDArray {
       for (let i = 0; i < n; i++) walk(axis + 1, at + i * this.strides[axis]!, isList ? v[i] : v);
     };
     walk(0, this.offset, value);
+  }
+
+  /**
+   * NumPy's repr of the array, exactly as NumPy 2 prints it (see
+   * {@linkcode arrayRepr}).
+   *
+   * @example
+   * ```ts
+   * import { array } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(array([[1, 2], [3, 4]], { dtype: "<i4" }).toString(), "array([[1, 2],\n       [3, 4]], dtype=int32)");
+   * ```
+   *
+   * @returns The repr.
+   */
+  toString(): string {
+    return arrayRepr(this);
   }
 
   /** The elements in C order, one by one. */

@@ -158,4 +158,19 @@ export interface PickleCodec {
   loads(bytes: Uint8Array, options?: PluginOptions): PyValue;
   /** Encodes a value tree as a pickle. */
   dumps(value: PyValue, options?: PluginOptions): Uint8Array;
+  /**
+   * Optional: decodes the pickle at the start of `bytes`, which may be
+   * followed by other data, and says how many bytes it took (up to and
+   * including its STOP opcode). Lets `.npy` streams hold object arrays
+   * before other arrays.
+   */
+  loadsPrefix?(bytes: Uint8Array, options?: PluginOptions): PicklePrefix;
+}
+
+/** What {@linkcode PickleCodec.loadsPrefix} returns. */
+export interface PicklePrefix {
+  /** The decoded value. */
+  readonly value: PyValue;
+  /** The length of the pickle in bytes, its STOP opcode included. */
+  readonly length: number;
 }

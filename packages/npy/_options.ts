@@ -50,14 +50,19 @@ export function checkArray(value: unknown, what = "the value to write"): NDArray
   throw new ArgumentError("npy-not-an-array", `${what} must be an NDArray`);
 }
 
-/** Decodes the pickled data of an object array, or refuses to. */
+/**
+ * Decodes the pickled data of an object array, or refuses to. With
+ * `prefix`, the pickle may be followed by more data and its length is
+ * returned (null when the codec cannot tell: it then runs to the end).
+ */
 export function loadObjectArray(
   payload: Uint8Array,
   dtype: DType,
   shape: readonly number[],
   options: NpyPickleOptions | undefined,
   offset: number,
-): NDArray {
+  prefix = false,
+): { array: NDArray; length: number | null } {
   const allow = checkBoolean("allowPickle", options?.allowPickle) ?? false;
   const codec = checkCodec(options?.pickle);
   if (!allow) {
@@ -76,7 +81,21 @@ export function loadObjectArray(
         `pickle codec was given (pass one as the pickle option, e.g. from @ndio/pickle)`,
     );
   }
-  const value = codec.loads(payload, options?.pickleOptions);
+  let value: unknown;
+  let length: number | null = null;
+  if (prefix && typeof codec.loadsPrefix === "function") {
+    const result = codec.loadsPrefix(payload, options?.pickleOptions);
+    value = result.value;
+    length = result.length;
+    if (!Number.isSafeInteger(length) || length < 1 || length > payload.length) {
+      throw new ArgumentError(
+        "npy-pickle-codec",
+        `the pickle codec reported a pickle of ${length} bytes in ${payload.length}`,
+      );
+    }
+  } else {
+    value = codec.loads(payload, options?.pickleOptions);
+  }
   if (!(value instanceof NDArray)) {
     throw new MalformedError(
       "npy-pickle-not-array",
@@ -93,7 +112,7 @@ export function loadObjectArray(
       { format: "npy", offset },
     );
   }
-  return value;
+  return { array: value, length };
 }
 
 /** Encodes the data of an object array as a pickle, or refuses to. */

@@ -85,19 +85,21 @@ function decodeAt(
   bytes: Uint8Array,
   start: number,
   options: DecodeNpyOptions | undefined,
+  stream: boolean,
 ): { array: NDArray; end: number; header: NpyHeader } {
   const view = start === 0 ? bytes : bytes.subarray(start);
   const header = parseNpyHeaderAt(view, options, start);
   const dataStart = header.dataOffset;
   if (header.dataLength === null) {
-    const array = loadObjectArray(
+    const { array, length } = loadObjectArray(
       view.subarray(dataStart),
       header.dtype as DType,
       header.shape,
       options,
       start + dataStart,
+      stream,
     );
-    return { array, end: bytes.length, header };
+    return { array, end: length === null ? bytes.length : start + dataStart + length, header };
   }
   checkDataLength(header, view.length - dataStart, start);
   const dataEnd = dataStart + header.dataLength;
@@ -132,13 +134,14 @@ function decodeAt(
  * @returns The array.
  */
 export function decodeNpy(bytes: Uint8Array, options?: DecodeNpyOptions): NDArray {
-  return decodeAt(bytes, 0, options).array;
+  return decodeAt(bytes, 0, options, false).array;
 }
 
 /**
  * Decodes every array of a stream written by calling `np.save` repeatedly
- * on one file handle. An object array can only be the last one (its pickle
- * runs to the end of the input).
+ * on one file handle. Object arrays are decoded by the `pickle` codec; one
+ * can be followed by more arrays only when the codec has `loadsPrefix`
+ * (which finds where the pickle ends); otherwise it must be the last.
  *
  * @example
  * ```ts
@@ -162,7 +165,7 @@ export function decodeNpyStream(bytes: Uint8Array, options?: DecodeNpyOptions): 
   const out: NDArray[] = [];
   let at = 0;
   while (at < bytes.length) {
-    const { array, end } = decodeAt(bytes, at, options);
+    const { array, end } = decodeAt(bytes, at, options, true);
     out.push(array);
     at = end;
   }

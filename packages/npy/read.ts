@@ -114,13 +114,21 @@ async function readArrayAt(
   source: ByteSource,
   offset: number,
   options: DecodeNpyOptions | undefined,
+  stream = false,
 ): Promise<{ array: NDArray; end: number }> {
   const header = await readNpyHeaderAt(source, offset, options);
   const dataStart = offset + header.dataOffset;
   if (header.dataLength === null) {
     const payload = await source.read(dataStart, source.byteLength - dataStart);
-    const array = loadObjectArray(payload, header.dtype, header.shape, options, dataStart);
-    return { array, end: source.byteLength };
+    const { array, length } = loadObjectArray(
+      payload,
+      header.dtype,
+      header.shape,
+      options,
+      dataStart,
+      stream,
+    );
+    return { array, end: length === null ? source.byteLength : dataStart + length };
   }
   checkDataLength(header, source.byteLength - dataStart, offset);
   const data = await source.read(dataStart, header.dataLength);
@@ -177,7 +185,7 @@ export async function* readNpyStream(
   checkSource(source);
   let at = 0;
   while (at < source.byteLength) {
-    const { array, end } = await readArrayAt(source, at, options);
+    const { array, end } = await readArrayAt(source, at, options, true);
     yield array;
     at = end;
   }

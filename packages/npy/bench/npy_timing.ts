@@ -1,0 +1,287 @@
+/**
+ * Timing of `.npy` save and load, ndio against NumPy, in the same run on the
+ * same machine, both in-process: plain functions a benchmark command can
+ * call, plus a command-line entry point that prints a Markdown table.
+ *
+ *   ./deno run -A --v8-flags=--expose-gc packages/npy/bench/npy_timing.ts [--big] [--repeats N]
+ *
+ * With `--expose-gc`, each loaded array is freed between repetitions
+ * (untimed), as NumPy's `del b` frees it; the table also shows ndio without
+ * huge pages and without that collection.
+ *
+ * `--big` adds the 800 MB float64 case; run it under
+ * `flock /tmp/ndio-bigmem.lock` on shared machines. Not published.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { NDArray } from "@ndio/core";
+import { load, save } from "../fs.ts";
+
+/** One array to time: its file, made by NumPy so both sides use the same data. */
+export interface NpyTimingCase {
+  /** A label such as `"8 MB int64"`. */
+  readonly label: string;
+  /** A NumPy expression building the array (`np` in scope). */
+  readonly numpy: string;
+  /** Timed repetitions of each operation. */
+  readonly repeats: number;
+}
+
+/** Milliseconds of each repetition and their median. */
+export interface Timing {
+  /** Every repetition, in milliseconds. */
+  readonly runs: number[];
+  /** The median, in milliseconds. */
+  readonly median: number;
+}
+
+/** Save and load timings of one side for one case. */
+export interface SaveLoadTimings {
+  /** Writing the array to a new file. */
+  readonly save: Timing;
+  /** Reading the file back into memory. */
+  readonly load: Timing;
+}
+
+/** The cases the issue asks for. */
+export const NPY_CASES: Readonly<Record<string, NpyTimingCase>> = {
+  small: {
+    label: "8 MB int64",
+    numpy: "np.random.default_rng(0).integers(0, 2**62, size=1_000_000, dtype=np.int64)",
+    repeats: 21,
+  },
+  big: {
+    label: "800 MB float64",
+    numpy: "np.random.default_rng(0).random(100_000_000)",
+    repeats: 5,
+  },
+};
+
+/** The median of some numbers. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function timing(runs: number[]): Timing {
+  return { runs, median: median(runs) };
+}
+
+async function runPython(code: string, args: string[]): Promise<string> {
+  const command = new Deno.Command("python3", {
+    args: ["-c", code, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { code: status, stdout, stderr } = await command.output();
+  if (status !== 0) {
+    throw new Error(`python3 failed (${status}): ${new TextDecoder().decode(stderr)}`);
+  }
+  return new TextDecoder().decode(stdout);
+}
+
+/** Writes the case's array with NumPy to `path` (the source both sides load). */
+export async function makeSource(c: NpyTimingCase, path: string): Promise<void> {
+  await runPython(`import sys, numpy as np\nnp.save(sys.argv[1], ${c.numpy})`, [path]);
+}
+
+const NUMPY_SCRIPT = `
+import json, os, sys, time
+import numpy as np
+source, directory, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
+a = np.load(source)
+save, load = [], []
+for i in range(repeats):
+    path = os.path.join(directory, f"numpy_{i}.npy")
+    t = time.perf_counter()
+    np.save(path, a)
+    save.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    b = np.load(path)
+    load.append((time.perf_counter() - t) * 1000)
+    del b
+    os.remove(path)
+print(json.dumps({"save": save, "load": load}))
+`;
+
+/** Times `np.save` and `np.load` of the array in `source`, inside one python3 process. */
+export async function timeNumpy(
+  source: string,
+  directory: string,
+  repeats: number,
+): Promise<SaveLoadTimings> {
+  const out = JSON.parse(await runPython(NUMPY_SCRIPT, [source, directory, String(repeats)]));
+  return { save: timing(out.save), load: timing(out.load) };
+}
+
+/** Options of {@linkcode timeNdio}. */
+export interface NdioTimingOptions {
+  /** Passed to `load`: ask for transparent huge pages (default true). */
+  readonly hugePages?: boolean;
+  /**
+   * Free the loaded array between repetitions, outside the timed part, as
+   * NumPy's `del b` does (default true). Needs `--v8-flags=--expose-gc`;
+   * without it this does nothing.
+   */
+  readonly collect?: boolean;
+  /** Load into one buffer reused across repetitions (`load`'s `buffer` option). */
+  readonly reuseBuffer?: boolean;
+}
+
+/** Whether `gc()` is available (Deno run with `--v8-flags=--expose-gc`). */
+export function canCollect(): boolean {
+  return typeof (globalThis as { gc?: unknown }).gc === "function";
+}
+
+// V8 frees large backing stores on a background thread after a collection;
+// a short pause lets that finish, as NumPy's `del` frees at once.
+async function collect(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return;
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** Times ndio's `save` and `load` of the array in `source`, in this process. */
+export async function timeNdio(
+  source: string,
+  directory: string,
+  repeats: number,
+  options?: NdioTimingOptions,
+): Promise<SaveLoadTimings> {
+  const array = await load(source);
+  const hugePages = options?.hugePages ?? true;
+  const free = options?.collect ?? true;
+  const saves: number[] = [];
+  const loads: number[] = [];
+  const buffer = options?.reuseBuffer === true ? new Uint8Array(array.nbytes + 4096) : undefined;
+  if (free) await collect();
+  for (let i = 0; i < repeats; i++) {
+    const path = `${directory}/ndio_${i}.npy`;
+    let t = performance.now();
+    await save(path, array);
+    saves.push(performance.now() - t);
+    t = performance.now();
+    let back: NDArray | null = await load(path, {
+      hugePages,
+      ...(buffer === undefined ? {} : { buffer }),
+    });
+    loads.push(performance.now() - t);
+    if (back.size !== array.size) throw new Error("the file read back differs");
+    back = null;
+    if (free) await collect();
+    await Deno.remove(path);
+  }
+  return { save: timing(saves), load: timing(loads) };
+}
+
+/** One row of the comparison. */
+export interface NpyComparison {
+  /** The case. */
+  readonly label: string;
+  /** NumPy's timings. */
+  readonly numpy: SaveLoadTimings;
+  /** ndio's timings. */
+  readonly ndio: SaveLoadTimings;
+  /** ndio's timings without huge pages, for the explanation. */
+  readonly ndioNoHugePages?: SaveLoadTimings;
+  /** ndio's timings when loaded arrays are left to the garbage collector. */
+  readonly ndioNoCollect?: SaveLoadTimings;
+  /** ndio's timings loading into one reused buffer. */
+  readonly ndioReusedBuffer?: SaveLoadTimings;
+}
+
+/** Runs NumPy then ndio on one case (sequentially: the machine has two cores). */
+export async function compareCase(
+  c: NpyTimingCase,
+  directory: string,
+  options?: { readonly repeats?: number; readonly variants?: boolean },
+): Promise<NpyComparison> {
+  const source = `${directory}/source.npy`;
+  await makeSource(c, source);
+  try {
+    const repeats = options?.repeats ?? c.repeats;
+    const numpy = await timeNumpy(source, directory, repeats);
+    const ndio = await timeNdio(source, directory, repeats);
+    if (options?.variants !== true) return { label: c.label, numpy, ndio };
+    const ndioNoHugePages = await timeNdio(source, directory, repeats, { hugePages: false });
+    const ndioNoCollect = canCollect()
+      ? await timeNdio(source, directory, repeats, { collect: false })
+      : undefined;
+    const ndioReusedBuffer = await timeNdio(source, directory, repeats, { reuseBuffer: true });
+    return {
+      label: c.label,
+      numpy,
+      ndio,
+      ndioNoHugePages,
+      ndioReusedBuffer,
+      ...(ndioNoCollect === undefined ? {} : { ndioNoCollect }),
+    };
+  } finally {
+    await Deno.remove(source);
+  }
+}
+
+/** The comparison as a Markdown table: medians and ratios (NumPy time / ndio time). */
+export function formatComparison(rows: readonly NpyComparison[]): string {
+  const lines = [
+    "| operation | NumPy (ms) | ndio (ms) | ratio NumPy/ndio |",
+    "|---|---:|---:|---:|",
+  ];
+  for (const row of rows) {
+    for (const op of ["save", "load"] as const) {
+      const np = row.numpy[op].median;
+      const nd = row.ndio[op].median;
+      lines.push(
+        `| ${op} ${row.label} | ${np.toFixed(2)} | ${nd.toFixed(2)} | ${(np / nd).toFixed(2)} |`,
+      );
+    }
+    const variants: [string, SaveLoadTimings | undefined][] = [
+      ["no huge pages", row.ndioNoHugePages],
+      ["arrays left to the GC", row.ndioNoCollect],
+      ["into a reused buffer", row.ndioReusedBuffer],
+    ];
+    for (const [what, timings] of variants) {
+      if (timings === undefined) continue;
+      const np = row.numpy.load.median;
+      const nd = timings.load.median;
+      lines.push(
+        `| load ${row.label}, ndio ${what} | ${np.toFixed(2)} | ${nd.toFixed(2)} | ${
+          (np / nd).toFixed(2)
+        } |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      big: { type: "boolean", default: false },
+      repeats: { type: "string" },
+      dir: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const directory = values.dir ?? await Deno.makeTempDir({ prefix: "ndio-npy-bench-" });
+  const repeats = values.repeats === undefined ? undefined : Number(values.repeats);
+  const rows: NpyComparison[] = [];
+  try {
+    for (const key of values.big ? ["small", "big"] : ["small"]) {
+      rows.push(
+        await compareCase(NPY_CASES[key]!, directory, {
+          variants: true,
+          ...(repeats === undefined ? {} : { repeats }),
+        }),
+      );
+    }
+  } finally {
+    if (values.dir === undefined) await Deno.remove(directory, { recursive: true });
+  }
+  console.log(values.json ? JSON.stringify(rows, null, 1) : formatComparison(rows));
+}
