@@ -123,8 +123,7 @@ Deno.test({
       assert.deepEqual(await tableRows(page), [["(the array)", grid.dtype, "(2, 3, 4)"]]);
       assert.equal(await page.textContent("#dtype"), "<f4 (float32)");
       assert.equal(await page.textContent("#shape"), "(2, 3, 4)");
-      // The repr is checked against NumPy's once core's NDArray.toString (NumPy's repr) lands.
-      assert.ok(grid.repr.startsWith("array(["));
+      assert.equal(await page.textContent("#repr"), grid.repr);
       assert.equal(await page.inputValue("#slice"), "0, :, :");
       assert.equal(await page.getAttribute("#heatmap", "data-rows"), "3");
       assert.equal(await page.getAttribute("#heatmap", "data-columns"), "4");
@@ -158,6 +157,7 @@ Deno.test({
         document.getElementById("file-name")?.textContent?.startsWith("ints.npy") ?? false
       );
       assert.equal(await page.textContent("#dtype"), ">i8 (int64)");
+      assert.equal(await page.textContent("#repr"), made.arrays["ints"]![0]!.repr);
       assert.equal(await page.getAttribute("#heatmap", "data-min"), "-3");
 
       // A truncated file: a typed error, shown, not thrown.
