@@ -28,7 +28,7 @@ export interface TextBenchCase {
   /** Python statement timed on the NumPy side (`path`, `arr`, `np` in scope). */
   readonly numpy: string;
   /** The ndio side. */
-  readonly ndio: (dir: string) => Promise<unknown>;
+  readonly ndio: (dir: string) => unknown;
 }
 
 /** A case's timings, in milliseconds (medians). */
@@ -61,7 +61,7 @@ export const TEXT_CASES: readonly TextBenchCase[] = [
     label: "loadtxt 1M tab-separated ints (100000×10)",
     target: 1.5,
     numpy: "np.loadtxt(path + '/ints_1m.tsv', delimiter='\\t', dtype=np.int64)",
-    ndio: async (dir) =>
+    ndio: (dir) =>
       loadtxt(Deno.readFileSync(`${dir}/ints_1m.tsv`), { delimiter: "\t", dtype: "int64" }),
   },
   {
@@ -69,7 +69,7 @@ export const TEXT_CASES: readonly TextBenchCase[] = [
     label: "loadtxt 10M tab-separated ints (1000000×10)",
     target: 1.5,
     numpy: "np.loadtxt(path + '/ints_10m.tsv', delimiter='\\t', dtype=np.int64)",
-    ndio: async (dir) =>
+    ndio: (dir) =>
       loadtxt(Deno.readFileSync(`${dir}/ints_10m.tsv`), { delimiter: "\t", dtype: "int64" }),
   },
   {
@@ -77,14 +77,14 @@ export const TEXT_CASES: readonly TextBenchCase[] = [
     label: "loadtxt 1M floats written with %.18e (100000×10)",
     target: 1.5,
     numpy: "np.loadtxt(path + '/floats_1m.txt')",
-    ndio: async (dir) => loadtxt(Deno.readFileSync(`${dir}/floats_1m.txt`), { dtype: "float64" }),
+    ndio: (dir) => loadtxt(Deno.readFileSync(`${dir}/floats_1m.txt`), { dtype: "float64" }),
   },
   {
     name: "savetxt_ints_1m",
     label: "savetxt 1M int64 with %d, tab-separated",
     target: 10,
     numpy: "np.savetxt(path + '/out_np.txt', ints, fmt='%d', delimiter='\\t')",
-    ndio: async (dir) => {
+    ndio: (dir) => {
       const a = arrayOf(dir, "ints_1m", "<i8", [100000, 10]);
       Deno.writeFileSync(`${dir}/out_ndio.txt`, savetxtBytes(a, { fmt: "%d", delimiter: "\t" }));
     },
@@ -94,7 +94,7 @@ export const TEXT_CASES: readonly TextBenchCase[] = [
     label: "savetxt 1M float64 with the default %.18e",
     target: 1,
     numpy: "np.savetxt(path + '/out_np.txt', floats)",
-    ndio: async (dir) => {
+    ndio: (dir) => {
       const a = arrayOf(dir, "floats_1m", "<f8", [100000, 10]);
       Deno.writeFileSync(`${dir}/out_ndio.txt`, savetxtBytes(a));
     },
