@@ -12,6 +12,7 @@ import { NDArray, shapeSize } from "./ndarray.ts";
 import type { Order, TypedArray } from "./ndarray.ts";
 import { Complex, PyFloat } from "./value.ts";
 import { pythonFloatRepr } from "./_python_literal.ts";
+import { numberToHalf } from "./_float16.ts";
 import { Float16ArrayOrUndefined } from "./_float16.ts";
 
 /** Options of {@linkcode array} and {@linkcode fromNested}. */
@@ -338,14 +339,75 @@ export function arange(
   const n = Math.max(0, Math.ceil((hi - lo) / by));
   const integral = Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(by);
   const dtype = DType.parse(opts?.dtype ?? (integral ? "<i8" : "<f8"));
-  const out = new NDArray(dtype, [n]);
-  const big = dtype.itemsize === 8 &&
-    (dtype.kind === "i" || dtype.kind === "u" || dtype.kind === "M" || dtype.kind === "m");
-  for (let i = 0; i < n; i++) {
-    const v = lo + i * by;
-    out.set([i], big ? BigInt(v) : v);
+  if (!dtype.isNumeric || dtype.kind === "b" || dtype.isLongDouble) {
+    // Other dtypes element by element, through set().
+    const out = new NDArray(dtype, [n]);
+    const big = dtype.itemsize === 8 && (dtype.kind === "M" || dtype.kind === "m");
+    for (let i = 0; i < n; i++) {
+      const v = lo + i * by;
+      out.set([i], big ? BigInt(v) : v);
+    }
+    return out;
   }
-  return out;
+  return fillRange(lo, by, n, dtype);
+}
+
+/**
+ * NumPy's arange fill: the first two values are cast to the dtype, then
+ * value i is first + i × (second − first), computed in the dtype's own
+ * arithmetic (integers wrap; float16 is computed in float32).
+ */
+function fillRange(lo: number, by: number, n: number, dtype: DType): NDArray {
+  const native = dtype.toNative();
+  const ends = array(new Float64Array([lo, lo + by])).astype(native);
+  const out = new NDArray(native, [n]);
+  if (n === 0) return dtype.isNative ? out : out.withByteOrder(dtype.byteOrder as "<" | ">");
+  const typed = dtype.kind === "f" && dtype.itemsize === 2 ? null : out.toTypedArray();
+  if (dtype.kind === "c") {
+    const first = (ends.get(0) as Complex).re;
+    const single = dtype.itemsize === 8;
+    const difference = (ends.get(1) as Complex).re - first;
+    const delta = single ? Math.fround(difference) : difference;
+    const values = typed as Float64Array | Float32Array;
+    for (let i = 0; i < n; i++) {
+      values[2 * i] = single ? first + Math.fround(Math.fround(i) * delta) : first + i * delta;
+    }
+  } else if (dtype.kind === "f") {
+    const first = Number(ends.get(0));
+    const delta = dtype.itemsize === 8
+      ? Number(ends.get(1)) - first
+      : Math.fround(Number(ends.get(1)) - first);
+    if (dtype.itemsize === 8) {
+      const values = typed as Float64Array;
+      for (let i = 0; i < n; i++) values[i] = first + i * delta;
+    } else if (dtype.itemsize === 4) {
+      const values = typed as Float32Array;
+      for (let i = 0; i < n; i++) values[i] = first + Math.fround(Math.fround(i) * delta);
+    } else {
+      const half = new Uint16Array(out.data.buffer, out.data.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        half[i] = numberToHalf(Math.fround(first + Math.fround(Math.fround(i) * delta)));
+      }
+    }
+  } else if (dtype.itemsize === 8) {
+    const first = BigInt(ends.get(0) as bigint);
+    const delta = BigInt(ends.get(1) as bigint) - first;
+    const values = typed as BigInt64Array;
+    const exact = Math.abs(Number(first)) + n * Math.abs(Number(delta)) < 2 ** 53;
+    if (exact) {
+      const f = Number(first);
+      const d = Number(delta);
+      for (let i = 0; i < n; i++) values[i] = BigInt(f + i * d);
+    } else {
+      for (let i = 0; i < n; i++) values[i] = first + BigInt(i) * delta;
+    }
+  } else {
+    const first = Number(ends.get(0));
+    const delta = (Number(ends.get(1)) - first) | 0;
+    const values = typed as Int32Array;
+    for (let i = 0; i < n; i++) values[i] = (first + Math.imul(i, delta)) | 0;
+  }
+  return dtype.isNative ? out : out.withByteOrder(dtype.byteOrder as "<" | ">");
 }
 
 /** Options of {@linkcode randint}. */

@@ -536,3 +536,42 @@ for e in json.loads(${JSON.stringify(JSON.stringify(cases.map(([, py]) => py)))}
   assert.throws(() => fromNested([2n ** 64n]), ArgumentError);
   assert.throws(() => fromNested([1, null]), ArgumentError);
 });
+
+Deno.test("arange fills as np.arange does, in the dtype's own arithmetic", async () => {
+  const cases: [number[], string | undefined, string][] = [
+    [[5], undefined, "np.arange(5)"],
+    [[1, 7, 2], undefined, "np.arange(1, 7, 2)"],
+    [[0.1, 1, 0.1], undefined, "np.arange(0.1, 1, 0.1)"],
+    [[5, 1, -1.5], undefined, "np.arange(5, 1, -1.5)"],
+    [[1e16, 1e16 + 5], "<f8", "np.arange(1e16, 1e16 + 5)"],
+    [[1, 2, 0.3], "<f4", "np.arange(1, 2, 0.3, dtype='<f4')"],
+    [[0, 3, 0.1], "<f2", "np.arange(0, 3, 0.1, dtype='<f2')"],
+    [[40000], "<i2", "np.arange(40000, dtype='<i2')"],
+    [[3], "|u1", "np.arange(3, dtype='|u1')"],
+    [[-5, 5, 0.7], "<i4", "np.arange(-5, 5, 0.7, dtype='<i4')"],
+    [[10], ">f8", "np.arange(10, dtype='>f8')"],
+    [[0, 5, 0.5], "<c8", "np.arange(0, 5, 0.5, dtype='<c8')"],
+    [[2 ** 40, 2 ** 40 + 10, 3], "<u8", "np.arange(2**40, 2**40 + 10, 3, dtype='<u8')"],
+    [[7, 2], undefined, "np.arange(7, 2)"],
+  ];
+  const frames = await numpy(
+    `
+import warnings
+warnings.simplefilter('ignore')
+for e in json.loads(${JSON.stringify(JSON.stringify(cases.map(([, , py]) => py)))}):
+    emit(e, eval(e))
+`,
+  );
+  cases.forEach(([args, dtype, py], i) => {
+    const [a, b, c] = args;
+    const options = dtype === undefined ? {} : { dtype };
+    const got = b === undefined
+      ? arange(a!, options)
+      : c === undefined
+      ? arange(a!, b, options)
+      : arange(a!, b, c, options);
+    const want = frames[i]!.array!;
+    assert.equal(got.dtype.str, want.dtype.str, py);
+    assert.deepEqual(bytesOf(got), bytesOf(want), py);
+  });
+});
