@@ -131,8 +131,12 @@ function renderPanel(panel: Panel, x0: number, y0: number, xDomain: [number, num
       `<line x1="${left}" y1="${y}" x2="${right}" y2="${y}" stroke="#888" ` +
         `stroke-dasharray="2 3"/>`,
     );
+    // The label goes under the line when the line runs along the top.
+    const labelY = sy(panel.ceiling.y) - top < 14
+      ? sy(panel.ceiling.y) + 11
+      : sy(panel.ceiling.y) - 3;
     out.push(
-      `<text x="${right - 3}" y="${num(sy(panel.ceiling.y) - 3)}" text-anchor="end" ` +
+      `<text x="${right - 3}" y="${num(labelY)}" text-anchor="end" ` +
         `font-size="9" fill="#666">${escapeXml(panel.ceiling.label)}</text>`,
     );
   }

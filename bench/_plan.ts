@@ -378,7 +378,7 @@ export const SETTINGS: Readonly<Record<Mode, Settings>> = {
     repeats: () => 3,
     minSampleMs: 5,
     maxInner: 200,
-    cliRepeats: 3,
+    cliRepeats: 2,
   },
   full: {
     warmup: 2,

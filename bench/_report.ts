@@ -225,7 +225,9 @@ export function renderReport(r: RunResults): string {
       "the operation itself takes: a fresh worker process loads the data and runs the " +
       "operation once; its peak RSS during that run (VmHWM, reset through " +
       "`/proc/self/clear_refs` just before) minus its RSS just before (measured from 8 MB up" +
-      `${r.mode === "quick" ? ", the seed only in quick mode" : ""}: below that it is lost in ` +
+      `${
+        r.mode === "quick" ? "; in quick mode npy on the seed only" : ""
+      }: below that it is lost in ` +
       "the runtimes' own memory). Outputs go to new " +
       "files (removed, untimed, between samples); neither side calls fsync. Every number is " +
       "in [`bench/results.json`](bench/results.json).",

@@ -54,7 +54,7 @@ export class WorkerProcess {
     const reply = await this.#reply();
     if (typeof reply.error === "string") {
       throw new Error(
-        `${this.#name}: ${String(request.cmd)} ${String(request.op ?? "")}: ${reply.error}`,
+        `${String(request.cmd)} ${String(request.op ?? "")}: ${reply.error}`,
       );
     }
     return reply;
