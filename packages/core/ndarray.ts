@@ -111,12 +111,13 @@ function isContiguous(
   itemsize: number,
   order: Order,
 ): boolean {
+  // As in NumPy, an array without elements is contiguous whatever its strides.
+  if (shape.includes(0)) return true;
   let expected = itemsize;
   const n = shape.length;
   for (let k = 0; k < n; k++) {
     const i = order === "C" ? n - 1 - k : k;
     const dim = shape[i]!;
-    if (dim === 0) return true;
     if (dim === 1) continue;
     if (strides[i] !== expected) return false;
     expected *= dim;
