@@ -1,0 +1,765 @@
+// The engine of loadtxt: lines in, typed values out. Fed whole inputs or
+// stream chunks; keeps only the unfinished last line between chunks.
+
+import {
+  ArgumentError,
+  Complex,
+  DType,
+  LimitError,
+  MalformedError,
+  NDArray,
+  UnsupportedError,
+} from "@ndio/core";
+import {
+  BIG,
+  COMPLEX,
+  parseBigIntBytes,
+  parseComplexBytes,
+  parseFloatBytes,
+  parseIntBytes,
+  parseStatus,
+} from "./_parse_number.ts";
+import { NEED_MORE, Tokenizer } from "./_tokenizer.ts";
+import { parseShapeLine } from "./_shape_header.ts";
+
+/** A converter: the field's text in, the value out. */
+export type Converter = (text: string) => unknown;
+
+/** Everything the reader needs, validated. */
+export interface ReaderConfig {
+  /** The requested dtype, or null to infer int64 or float64. */
+  readonly dtype: DType | null;
+  readonly delimiter: Uint8Array | null;
+  readonly comments: readonly Uint8Array[];
+  readonly quote: number;
+  readonly skiprows: number;
+  readonly usecols: readonly number[] | null;
+  readonly maxRows: number;
+  readonly converters: ((column: number, width: number) => Converter | undefined) | null;
+  readonly latin1: boolean;
+  readonly maxLineLength: number;
+  readonly maxColumns: number;
+  readonly maxBytes: number;
+  /** Name used in messages: "loadtxt" or "genfromtxt". */
+  readonly what: string;
+}
+
+type Kind = "infer" | "float" | "int" | "bool" | "complex" | "string" | "struct";
+
+/** What one output slot parses into. */
+interface Slot {
+  readonly kind: Kind;
+  readonly dtype: DType;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+const latin1Decoder = new TextDecoder("latin1");
+
+function intRange(dtype: DType): [number, number] {
+  const bits = dtype.itemsize * 8;
+  return dtype.kind === "u" ? [0, 2 ** bits - 1] : [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1];
+}
+
+/** Reads delimited text into an array, line by line. */
+export class TableReader {
+  readonly config: ReaderConfig;
+  readonly tokenizer: Tokenizer;
+  /** The next line's number (1-based). */
+  line = 1;
+  rows = 0;
+  /** Values per row in the output (complex counts once). */
+  columns = -1;
+  /** Fields per line in the file, fixed by the first data line when usecols is not given. */
+  fileColumns = -1;
+  /** The shape a leading comment announced. */
+  headerShape: number[] | null = null;
+  #skip: number;
+  #kind: Kind;
+  #slots: Slot[] | null = null;
+  #values: Float64Array = new Float64Array(1024);
+  #length = 0;
+  #bigs: Map<number, bigint> | null = null;
+  #strings: unknown[] = [];
+  #records: unknown[][] = [];
+  #lo = 0;
+  #hi = 0;
+  #totalBytes = 0;
+  #sawData = false;
+
+  constructor(config: ReaderConfig) {
+    this.config = config;
+    this.tokenizer = new Tokenizer({
+      delimiter: config.delimiter,
+      comments: config.comments,
+      quote: config.quote,
+      maxLineLength: config.maxLineLength,
+      maxColumns: config.maxColumns,
+    });
+    this.#skip = config.skiprows;
+    const dtype = config.dtype;
+    if (dtype === null) this.#kind = "infer";
+    else if (dtype.fields !== null) this.#kind = "struct";
+    else this.#kind = kindOf(dtype);
+    if (dtype !== null && (dtype.kind === "i" || dtype.kind === "u")) {
+      [this.#lo, this.#hi] = intRange(dtype);
+    }
+  }
+
+  /** Whether maxRows rows have been read. */
+  get done(): boolean {
+    return this.config.maxRows >= 0 && this.rows >= this.config.maxRows;
+  }
+
+  /**
+   * Reads the complete lines of buf[from, limit); returns where the first
+   * unread line starts (everything, when final).
+   */
+  feed(buf: Uint8Array, from: number, limit: number, final: boolean): number {
+    this.#totalBytes += limit - from;
+    if (this.#totalBytes > this.config.maxBytes) {
+      throw new LimitError(
+        "maxBytes",
+        this.config.maxBytes,
+        `the text is longer than ${this.config.maxBytes} bytes`,
+        { format: "text", line: this.line },
+      );
+    }
+    let pos = from;
+    while (pos < limit && !this.done) {
+      if (this.#skip > 0) {
+        const next = skipLine(buf, pos, limit, final);
+        if (next === NEED_MORE) break;
+        this.#skip--;
+        this.line++;
+        pos = next;
+        continue;
+      }
+      if (this.#canFastPath()) {
+        const next = this.#fastLines(buf, pos, limit, final);
+        if (next !== pos) {
+          pos = next;
+          continue;
+        }
+      }
+      const tok = this.tokenizer;
+      const next = tok.next(buf, pos, limit, final, this.line);
+      if (next === NEED_MORE) break;
+      if (tok.count === 0) {
+        if (!this.#sawData && this.headerShape === null) this.#headerLine(buf, pos, next);
+      } else {
+        this.#row(buf, this.line);
+      }
+      this.line += 1 + tok.extraLines;
+      pos = next;
+    }
+    if (final || this.done) return limit;
+    if (limit - pos > this.config.maxLineLength) {
+      throw new LimitError(
+        "maxLineLength",
+        this.config.maxLineLength,
+        `line ${this.line} is longer than ${this.config.maxLineLength} bytes`,
+        { format: "text", line: this.line },
+      );
+    }
+    this.#totalBytes -= limit - pos;
+    return pos;
+  }
+
+  #headerLine(buf: Uint8Array, from: number, to: number): void {
+    const text = utf8.decode(buf.subarray(from, Math.min(to, from + 4096))).trim();
+    for (const marker of this.config.comments) {
+      const m = latin1Decoder.decode(marker);
+      if (text.startsWith(m)) {
+        const shape = parseShapeLine(text.slice(m.length));
+        if (shape !== null) this.headerShape = shape;
+        return;
+      }
+    }
+  }
+
+  #fail(text: string, what: string, line: number, column: number): MalformedError {
+    return new MalformedError(
+      "text-bad-value",
+      `could not convert "${text}" to ${what} at line ${line}, column ${column}`,
+      { format: "text", line, column },
+    );
+  }
+
+  #setup(count: number, line: number): void {
+    const usecols = this.config.usecols;
+    this.fileColumns = count;
+    this.columns = usecols === null ? count : usecols.length;
+    const dtype = this.config.dtype;
+    if (this.#kind === "struct") {
+      const slots: Slot[] = [];
+      for (const field of dtype!.fields!) {
+        const base = field.dtype.subarray?.base ?? field.dtype;
+        const n = field.dtype.subarray === null
+          ? 1
+          : field.dtype.subarray.shape.reduce((a, b) => a * b, 1);
+        if (base.fields !== null) {
+          throw new UnsupportedError("text-dtype", "nested structured dtypes are not supported");
+        }
+        for (let k = 0; k < n; k++) slots.push({ kind: kindOf(base), dtype: base });
+      }
+      if (slots.length !== this.columns) {
+        throw new MalformedError(
+          "text-column-count",
+          `the dtype has ${slots.length} fields but line ${line} has ${this.columns} columns`,
+          { format: "text", line, column: Math.min(slots.length, this.columns) + 1 },
+        );
+      }
+      this.#slots = slots;
+    }
+  }
+
+  #ragged(count: number, line: number): MalformedError {
+    return new MalformedError(
+      "text-ragged",
+      `line ${line} has ${count} columns but the rows before it have ${this.fileColumns}`,
+      { format: "text", line, column: Math.min(count, this.fileColumns) + 1 },
+    );
+  }
+
+  #row(buf: Uint8Array, line: number): void {
+    const tok = this.tokenizer;
+    const count = tok.count;
+    if (this.columns < 0) this.#setup(count, line);
+    this.#sawData = true;
+    const usecols = this.config.usecols;
+    if (usecols === null && count !== this.fileColumns) throw this.#ragged(count, line);
+    const n = this.columns;
+    const kind = this.#kind;
+    const record: unknown[] | null = kind === "struct" ? [] : null;
+    for (let j = 0; j < n; j++) {
+      let c = usecols === null ? j : usecols[j]!;
+      if (c < 0) c += count;
+      if (c < 0 || c >= count) {
+        throw new MalformedError(
+          "text-bad-column",
+          `line ${line} has ${count} columns, so it has no column ${
+            usecols![j]! < 0 ? usecols![j] : usecols![j]! + 1
+          }`,
+          { format: "text", line, column: count + 1 },
+        );
+      }
+      const src = tok.quoted[c] === 1 ? tok.scratch : buf;
+      const s = tok.start[c]!;
+      const e = tok.end[c]!;
+      const converter = this.config.converters?.(c, count);
+      if (converter !== undefined) {
+        const text = this.#text(src, s, e);
+        let value: unknown;
+        try {
+          value = converter(text);
+        } catch (error) {
+          throw new MalformedError(
+            "text-converter-failed",
+            `the converter of column ${c + 1} failed on "${text}" at line ${line}: ${
+              error instanceof Error ? error.message : String(error)
+            }`,
+            { format: "text", line, column: c + 1, cause: error },
+          );
+        }
+        if (record !== null) record.push(value);
+        else this.#storeConverted(value, line, c + 1, text);
+        continue;
+      }
+      if (record !== null) {
+        const slot = this.#slots![j]!;
+        record.push(this.#parseSlot(slot, src, s, e, line, c + 1));
+      } else {
+        this.#parseInto(kind, src, s, e, line, c + 1);
+      }
+    }
+    if (record !== null) this.#records.push(record);
+    this.rows++;
+  }
+
+  #text(src: Uint8Array, s: number, e: number): string {
+    return (this.config.latin1 ? latin1Decoder : utf8).decode(src.subarray(s, e));
+  }
+
+  #ensure(n: number): void {
+    if (this.#length + n <= this.#values.length) return;
+    let size = this.#values.length * 2;
+    while (size < this.#length + n) size *= 2;
+    const next = new Float64Array(size);
+    next.set(this.#values.subarray(0, this.#length));
+    this.#values = next;
+  }
+
+  #push(x: number): void {
+    if (this.#length === this.#values.length) this.#ensure(1);
+    this.#values[this.#length++] = x;
+  }
+
+  #pushBig(x: bigint): void {
+    this.#bigs ??= new Map();
+    this.#bigs.set(this.#length, x);
+    this.#push(Number(x));
+  }
+
+  #parseInto(kind: Kind, src: Uint8Array, s: number, e: number, line: number, column: number) {
+    switch (kind) {
+      case "infer": {
+        const x = parseIntBytes(src, s, e);
+        if (parseStatus === 0) {
+          this.#push(x === 0 ? 0 : x);
+          return;
+        }
+        if (parseStatus === BIG) {
+          const big = parseBigIntBytes(src, s, e);
+          if (big >= -(2n ** 63n) && big < 2n ** 63n) {
+            this.#pushBig(big);
+            return;
+          }
+        }
+        const f = parseFloatBytes(src, s, e);
+        if (parseStatus !== 0) throw this.#fail(this.#text(src, s, e), "a number", line, column);
+        this.#kind = "float";
+        this.#push(f);
+        return;
+      }
+      case "float": {
+        const f = parseFloatBytes(src, s, e);
+        if (parseStatus !== 0) {
+          throw this.#fail(this.#text(src, s, e), this.#typeName(), line, column);
+        }
+        this.#push(f);
+        return;
+      }
+      case "int":
+      case "bool": {
+        const x = this.#parseInteger(src, s, e, line, column);
+        if (typeof x === "bigint") this.#pushBig(x);
+        else this.#push(kind === "bool" ? (x !== 0 ? 1 : 0) : x);
+        return;
+      }
+      case "complex": {
+        parseComplexBytes(src, s, e);
+        if (parseStatus !== 0) {
+          throw this.#fail(this.#text(src, s, e), this.#typeName(), line, column);
+        }
+        this.#ensure(2);
+        this.#values[this.#length++] = COMPLEX[0]!;
+        this.#values[this.#length++] = COMPLEX[1]!;
+        return;
+      }
+      case "string":
+        this.#strings.push(this.#stringValue(src, s, e));
+        return;
+      default:
+        throw new ArgumentError("argument-invalid", `unexpected kind ${kind}`);
+    }
+  }
+
+  #stringValue(src: Uint8Array, s: number, e: number): string {
+    if (this.config.dtype?.kind === "S") return latin1Decoder.decode(src.subarray(s, e));
+    return this.#text(src, s, e);
+  }
+
+  #typeName(): string {
+    const d = this.config.dtype;
+    return d === null ? "a number" : d.name;
+  }
+
+  #parseInteger(
+    src: Uint8Array,
+    s: number,
+    e: number,
+    line: number,
+    column: number,
+    dtype: DType | null = this.config.dtype,
+  ): number | bigint {
+    const x = parseIntBytes(src, s, e);
+    const [lo, hi] = dtype === this.config.dtype ? [this.#lo, this.#hi] : intRange(dtype!);
+    const name = dtype!.name;
+    if (parseStatus === 0) {
+      if (dtype!.kind === "b" || (x >= lo && x <= hi)) return x === 0 ? 0 : x;
+    } else if (parseStatus === BIG && dtype!.itemsize === 8 && dtype!.kind !== "b") {
+      const big = parseBigIntBytes(src, s, e);
+      const ok = dtype!.kind === "u"
+        ? big >= 0n && big < 2n ** 64n
+        : big >= -(2n ** 63n) && big < 2n ** 63n;
+      if (ok) return big;
+    } else if (parseStatus === BIG && dtype!.kind === "b") {
+      return 1;
+    }
+    throw this.#fail(this.#text(src, s, e), name, line, column);
+  }
+
+  #parseSlot(
+    slot: Slot,
+    src: Uint8Array,
+    s: number,
+    e: number,
+    line: number,
+    column: number,
+  ): unknown {
+    switch (slot.kind) {
+      case "float": {
+        const f = parseFloatBytes(src, s, e);
+        if (parseStatus !== 0) {
+          throw this.#fail(this.#text(src, s, e), slot.dtype.name, line, column);
+        }
+        return f;
+      }
+      case "int":
+        return this.#parseInteger(src, s, e, line, column, slot.dtype);
+      case "bool":
+        return this.#parseInteger(src, s, e, line, column, slot.dtype) !== 0;
+      case "complex":
+        parseComplexBytes(src, s, e);
+        if (parseStatus !== 0) {
+          throw this.#fail(this.#text(src, s, e), slot.dtype.name, line, column);
+        }
+        return { re: COMPLEX[0]!, im: COMPLEX[1]! };
+      default:
+        return slot.dtype.kind === "S"
+          ? latin1Decoder.decode(src.subarray(s, e))
+          : this.#text(src, s, e);
+    }
+  }
+
+  #storeConverted(value: unknown, line: number, column: number, text: string): void {
+    const kind = this.#kind;
+    if (kind === "string") {
+      this.#strings.push(typeof value === "string" ? value : String(value));
+      return;
+    }
+    if (kind === "complex") {
+      const v = value as { re?: number; im?: number };
+      this.#ensure(2);
+      if (typeof value === "number") {
+        this.#values[this.#length++] = value;
+        this.#values[this.#length++] = 0;
+      } else if (typeof v?.re === "number" && typeof v?.im === "number") {
+        this.#values[this.#length++] = v.re;
+        this.#values[this.#length++] = v.im;
+      } else throw this.#fail(text, this.#typeName(), line, column);
+      return;
+    }
+    if (typeof value === "bigint") {
+      if (kind === "float") this.#push(Number(value));
+      else this.#pushBig(value);
+      return;
+    }
+    if (typeof value === "boolean") {
+      this.#push(value ? 1 : 0);
+      return;
+    }
+    if (typeof value === "string") {
+      const bytes = new TextEncoder().encode(value);
+      this.#parseInto(kind, bytes, 0, bytes.length, line, column);
+      return;
+    }
+    if (typeof value !== "number") throw this.#fail(text, this.#typeName(), line, column);
+    if (kind === "infer") this.#kind = "float";
+    if ((kind === "int" || kind === "bool") && !Number.isInteger(value)) {
+      throw this.#fail(text, this.#typeName(), line, column);
+    }
+    this.#push(kind === "bool" ? (value !== 0 ? 1 : 0) : value);
+  }
+
+  #canFastPath(): boolean {
+    const c = this.config;
+    const kind = this.#kind;
+    return this.columns > 0 && c.usecols === null && c.quote === -1 && c.converters === null &&
+      (kind === "infer" || kind === "float" || kind === "int") &&
+      (c.delimiter === null || c.delimiter.length === 1) &&
+      c.comments.every((m) => m.length === 1) && c.comments.length <= 2;
+  }
+
+  /**
+   * The common case in one loop: numbers between single-byte delimiters (or
+   * whitespace), one-byte comment markers. Returns where it stopped: at a
+   * line it leaves to the general path (or the buffer's unfinished end).
+   */
+  #fastLines(buf: Uint8Array, from: number, limit: number, final: boolean): number {
+    const c = this.config;
+    const whitespace = c.delimiter === null;
+    const delim = whitespace ? -1 : c.delimiter![0]!;
+    const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
+    const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
+    // Only complete lines.
+    let end = limit;
+    if (!final) {
+      while (end > from && buf[end - 1] !== 10 && buf[end - 1] !== 13) end--;
+      if (end > 0 && buf[end - 1] === 13 && end === limit) end--; // \r may precede \n
+      while (end > from && buf[end - 1] !== 10 && buf[end - 1] !== 13) end--;
+    }
+    const n = this.columns;
+    const maxRows = c.maxRows;
+    const maxLine = c.maxLineLength;
+    let pos = from;
+    while (pos < end) {
+      if (maxRows >= 0 && this.rows >= maxRows) return pos;
+      const lineStart = pos;
+      const base = this.#length;
+      this.#ensure(n);
+      const values = this.#values;
+      let i = pos;
+      let k = 0;
+      let lineEnd = -1;
+      for (;;) {
+        if (whitespace) { while (i < end && (buf[i] === 32 || buf[i] === 9)) i++; }
+        const fieldStart = i;
+        // Digits accumulate on the way: a plain integer needs no second pass.
+        let value = 0;
+        let digits = 0;
+        let plain = true;
+        let negative = false;
+        if (i < end && buf[i] === 45) {
+          negative = true;
+          i++;
+        }
+        let b = -1;
+        while (i < end) {
+          b = buf[i]!;
+          if (b >= 48 && b <= 57) {
+            value = value * 10 + (b - 48);
+            digits++;
+            i++;
+            continue;
+          }
+          if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+          if (whitespace && (b === 32 || b === 9)) break;
+          plain = false;
+          i++;
+        }
+        if (i >= end) b = -1;
+        const fieldEnd = i;
+        if (fieldEnd === fieldStart && k === 0 && (whitespace || b !== delim)) {
+          // An empty line or a comment line: leave it to the general path.
+          if (k === 0) {
+            this.#length = base;
+            return lineStart;
+          }
+        }
+        if (whitespace && fieldEnd === fieldStart) {
+          // Trailing blanks, then the line ends.
+          lineEnd = i;
+          break;
+        }
+        if (k >= n) {
+          this.#length = base;
+          return lineStart; // ragged: the general path reports it
+        }
+        if (plain && digits > 0 && digits <= 15 && this.#kind !== "float") {
+          const x = negative ? -value : value;
+          if (this.#kind === "int" && (x < this.#lo || x > this.#hi)) {
+            this.#length = base;
+            return lineStart;
+          }
+          values[base + k] = x === 0 ? 0 : x;
+        } else {
+          const x = this.#kind === "float"
+            ? parseFloatBytes(buf, fieldStart, fieldEnd)
+            : this.#kind === "int"
+            ? parseIntBytes(buf, fieldStart, fieldEnd)
+            : (() => {
+              const y = parseIntBytes(buf, fieldStart, fieldEnd);
+              if (parseStatus === 0) return y;
+              if (parseStatus === BIG) return NaN; // leave to the general path
+              const f = parseFloatBytes(buf, fieldStart, fieldEnd);
+              if (parseStatus === 0) this.#kind = "float";
+              return f;
+            })();
+          if (parseStatus !== 0 || (this.#kind === "int" && (x < this.#lo || x > this.#hi))) {
+            this.#length = base;
+            return lineStart;
+          }
+          values[base + k] = x;
+        }
+        k++;
+        if (b === delim && delim !== -1) {
+          i++;
+          continue;
+        }
+        if (whitespace && (b === 32 || b === 9)) continue;
+        lineEnd = i;
+        break;
+      }
+      if (k !== n) {
+        this.#length = base;
+        return lineStart;
+      }
+      // Skip a comment to the line's end, then the line break.
+      let j = lineEnd;
+      while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
+      if (j - lineStart > maxLine) {
+        this.#length = base;
+        return lineStart;
+      }
+      if (j < end && buf[j] === 13 && j + 1 < limit && buf[j + 1] === 10) j++;
+      else if (j < end && buf[j] === 13 && j + 1 >= limit && !final) {
+        this.#length = base;
+        return lineStart;
+      }
+      pos = j < end ? j + 1 : end;
+      this.#length = base + n;
+      this.rows++;
+      this.line++;
+    }
+    return pos;
+  }
+
+  /** The array read so far (call once, at the end). */
+  result(): NDArray {
+    const rows = this.rows;
+    const columns = Math.max(this.columns, rows === 0 ? 1 : 0);
+    const kind = this.#kind;
+    const dtype = this.config.dtype;
+    if (kind === "struct") {
+      const out = new NDArray(dtype!, [rows]);
+      const fields = dtype!.fields!;
+      this.#records.forEach((values, r) => {
+        let k = 0;
+        const record: Record<string, unknown> = {};
+        for (const field of fields) {
+          const sub = field.dtype.subarray;
+          if (sub === null) {
+            record[field.name] = toElement(values[k++], field.dtype);
+          } else {
+            const n = sub.shape.reduce((a, b) => a * b, 1);
+            record[field.name] = nest(
+              values.slice(k, k + n).map((v) => toElement(v, sub.base)),
+              sub.shape,
+            );
+            k += n;
+          }
+        }
+        out.set([r], record);
+      });
+      return out;
+    }
+    const shape = [rows, columns];
+    if (kind === "string") {
+      let target = dtype!;
+      if (target.itemsize === 0) {
+        let longest = 1;
+        for (const s of this.#strings as string[]) {
+          const n = target.kind === "U" ? [...s].length : s.length;
+          if (n > longest) longest = n;
+        }
+        target = DType.parse(
+          `${
+            target.byteOrder === ">" ? ">" : target.byteOrder === "|" ? "|" : "<"
+          }${target.kind}${longest}`,
+        );
+      }
+      const out = new NDArray(target, shape);
+      const strings = this.#strings;
+      for (let i = 0; i < strings.length; i++) {
+        out.set([Math.floor(i / columns), i % columns], strings[i]);
+      }
+      return out;
+    }
+    const count = rows * columns;
+    const values = this.#values;
+    if (kind === "infer" && rows === 0) {
+      return new NDArray("<f8", shape);
+    }
+    if (kind === "infer" || (kind === "int" && dtype!.itemsize === 8)) {
+      const out = new NDArray(kind === "infer" ? "<i8" : dtype!.toNative(), shape);
+      const words = new Int32Array(out.data.buffer, out.data.byteOffset, count * 2);
+      for (let i = 0; i < count; i++) {
+        const x = values[i]!;
+        const hi = Math.floor(x / 4294967296);
+        words[2 * i] = (x - hi * 4294967296) | 0;
+        words[2 * i + 1] = hi | 0;
+      }
+      if (this.#bigs !== null) {
+        const big = out.toTypedArray() as BigInt64Array;
+        for (const [i, v] of this.#bigs) big[i] = BigInt.asIntN(64, v);
+      }
+      return finish(out, dtype);
+    }
+    if (kind === "float" && (dtype === null || (dtype.itemsize === 8 && dtype.kind === "f"))) {
+      const bytes = count * 8 < values.byteLength * 0.75
+        ? new Uint8Array(values.buffer.slice(0, count * 8))
+        : new Uint8Array(values.buffer, 0, count * 8);
+      return finish(new NDArray("<f8", shape, { data: bytes }), dtype);
+    }
+    const target = dtype!.toNative();
+    const out = new NDArray(target, shape);
+    if (kind === "complex") {
+      const typed = out.toTypedArray() as Float64Array | Float32Array;
+      typed.set(values.subarray(0, 2 * count));
+      return finish(out, dtype);
+    }
+    if (target.kind === "b") {
+      for (let i = 0; i < count; i++) out.data[i] = values[i]! !== 0 ? 1 : 0;
+      return finish(out, dtype);
+    }
+    if (target.kind === "f" && target.itemsize === 2) {
+      // No Float16Array everywhere: element by element through core.
+      for (let i = 0; i < count; i++) out.set([Math.floor(i / columns), i % columns], values[i]!);
+      return finish(out, dtype);
+    }
+    const typed = out.toTypedArray() as Float64Array;
+    typed.set(values.subarray(0, count));
+    return finish(out, dtype);
+  }
+}
+
+function finish(array: NDArray, dtype: DType | null): NDArray {
+  if (dtype === null || dtype.isNative || dtype.byteOrder === "|") return array;
+  return array.withByteOrder(dtype.byteOrder as "<" | ">");
+}
+
+function toElement(value: unknown, dtype: DType): unknown {
+  if (dtype.kind === "c" && typeof value === "object" && value !== null) {
+    const v = value as { re: number; im: number };
+    return new Complex(v.re, v.im);
+  }
+  if (
+    (dtype.kind === "i" || dtype.kind === "u") && dtype.itemsize === 8 && typeof value === "number"
+  ) {
+    return BigInt(value);
+  }
+  return value;
+}
+
+function nest(values: unknown[], shape: readonly number[]): unknown {
+  if (shape.length <= 1) return values;
+  const step = values.length / shape[0]!;
+  const out: unknown[] = [];
+  for (let i = 0; i < shape[0]!; i++) {
+    out.push(nest(values.slice(i * step, (i + 1) * step), shape.slice(1)));
+  }
+  return out;
+}
+
+function kindOf(dtype: DType): Kind {
+  switch (dtype.kind) {
+    case "f":
+      if (dtype.itemsize > 8) break;
+      return "float";
+    case "i":
+    case "u":
+      return "int";
+    case "b":
+      return "bool";
+    case "c":
+      if (dtype.itemsize > 16) break;
+      return "complex";
+    case "U":
+    case "S":
+      return "string";
+  }
+  throw new UnsupportedError("text-dtype", `text cannot be read as dtype "${dtype.str}"`);
+}
+
+/** Skips one raw line; returns the next line's start or NEED_MORE. */
+function skipLine(buf: Uint8Array, pos: number, limit: number, final: boolean): number {
+  let k = pos;
+  while (k < limit && buf[k] !== 10 && buf[k] !== 13) k++;
+  if (k >= limit) return final ? limit : NEED_MORE;
+  if (buf[k] === 13) {
+    if (k + 1 < limit) return buf[k + 1] === 10 ? k + 2 : k + 1;
+    return final ? limit : NEED_MORE;
+  }
+  return k + 1;
+}
