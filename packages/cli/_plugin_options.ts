@@ -3,7 +3,8 @@
  * plugins. Built-in plugins get only the options they understand, and an
  * option that means nothing for the formats at hand is a usage error
  * (`--compress` when writing .npy); a third-party plugin gets every option
- * given, under the same names.
+ * given, under the same names. An option both the input and the output
+ * take (`--delimiter` from text to text) applies to the output.
  *
  * @module
  */
@@ -48,7 +49,8 @@ export const TEXT_OPTIONS: OptionSpecs = {
   delimiter: {
     type: "string",
     value: "S",
-    help: 'text: the column separator (default: by extension, "," for .csv, "\\t" for .tsv)',
+    help:
+      'text: the column separator (default: by extension, "," for .csv, "\\t" for .tsv; text to text: the output\'s)',
   },
   comments: { type: "string", value: "S", help: 'text: the comment marker (default "# ")' },
 };
@@ -142,18 +144,16 @@ function pluginOptions(
   otherPlugin: FormatPlugin | undefined,
 ): Record<string, unknown> {
   const options: Record<string, unknown> = {};
+  const accepts = (p: FormatPlugin | undefined, users: readonly string[] | undefined) =>
+    p !== undefined && users !== undefined && (!BUILTIN.has(p.id) || users.includes(p.id));
   for (const [name, value] of given) {
     const users = table[name];
     if (users === undefined) continue;
+    // An option both sides take (--delimiter, --comments from text to text) is the output's.
+    if (role === "input" && accepts(otherPlugin, otherRole[name])) continue;
     if (BUILTIN.has(plugin.id) && !users.includes(plugin.id)) {
       // Fine when the option is meant for the other side of the conversion.
-      const other = otherRole[name];
-      if (
-        other !== undefined && otherPlugin !== undefined &&
-        (!BUILTIN.has(otherPlugin.id) || other.includes(otherPlugin.id))
-      ) {
-        continue;
-      }
+      if (accepts(otherPlugin, otherRole[name])) continue;
       throw new UsageError(
         `option "--${name}" does not apply to ${role} in the "${plugin.id}" format`,
       );

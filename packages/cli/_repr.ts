@@ -1,11 +1,19 @@
 /**
  * Python's repr, as `show` and `slice` print: NumPy's repr of arrays and
- * Python's repr of pickled value trees.
+ * Python's repr of pickled value trees, from @ndio/core.
  *
  * @module
  */
 
-import { NDArray, PyTuple, type PyValue } from "@ndio/core";
+import {
+  arrayRepr as coreArrayRepr,
+  ellipsis,
+  type IndexItem,
+  type NDArray,
+  NumpyScalar,
+  type PyValue,
+  reprValue,
+} from "@ndio/core";
 
 /** Printing options (NumPy's print options). */
 export interface ReprOptions {
@@ -14,46 +22,31 @@ export interface ReprOptions {
 }
 
 /** NumPy's `repr(array)`. */
-export function arrayRepr(array: NDArray, _options?: ReprOptions): string {
-  return array.toString();
+export function arrayRepr(array: NDArray, options?: ReprOptions): string {
+  return coreArrayRepr(array, options);
 }
 
 /** Python's `repr(value)` for a value tree. */
 export function valueRepr(value: PyValue, options?: ReprOptions): string {
-  if (value instanceof NDArray) return arrayRepr(value, options);
-  return pythonRepr(value);
+  return reprValue(value, options);
 }
 
-/** Python's repr of a dict key or simple value (str, int, bool, None, bytes, tuple). */
+/** Python's repr of a dict key or any other value. */
 export function pythonRepr(value: PyValue): string {
-  if (value === null) return "None";
-  if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "number" || typeof value === "bigint") return String(value);
-  if (typeof value === "string") return stringRepr(value);
-  if (value instanceof Uint8Array) {
-    return "b" + stringRepr(String.fromCharCode(...value)).replace(
-      /[\u0080-\u00ff]/g,
-      (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-    );
-  }
-  if (value instanceof PyTuple) {
-    const items = value.items.map(pythonRepr);
-    return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
-  }
-  return String(value);
+  return reprValue(value);
 }
 
-function stringRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (ch === quote || ch === "\\") out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
-    else out += ch;
+/**
+ * Python's repr of `arr[index]` given the result: NumPy returns a scalar,
+ * not a 0-d array, when integers select a single element (no `...`).
+ */
+export function indexedRepr(
+  result: NDArray,
+  index: readonly IndexItem[],
+  options?: ReprOptions,
+): string {
+  if (result.ndim === 0 && !index.includes(ellipsis)) {
+    return reprValue(new NumpyScalar(result), options);
   }
-  return out + quote;
+  return arrayRepr(result, options);
 }

@@ -6,6 +6,7 @@
 
 import type { FormatPlugin, PickleCodec } from "@ndio/core";
 import { npyPlugin } from "@ndio/npy";
+import { textPlugin } from "@ndio/text";
 
 /**
  * The plugins built into the command, in order of preference.
@@ -19,7 +20,7 @@ import { npyPlugin } from "@ndio/npy";
  * assert.equal(createRegistry(builtinPlugins).plugins.length, builtinPlugins.length);
  * ```
  */
-export const builtinPlugins: readonly FormatPlugin[] = Object.freeze([npyPlugin]);
+export const builtinPlugins: readonly FormatPlugin[] = Object.freeze([npyPlugin, textPlugin]);
 
 /** The pickle codec for object arrays inside .npy and .npz files, when one is built in. */
 export const builtinPickleCodec: PickleCodec | undefined = undefined;

@@ -12,7 +12,7 @@ import { selectArray } from "../_content.ts";
 import { UsageError, withContext } from "../_errors.ts";
 import { loadFile } from "../_files.ts";
 import { checkOptions, READ_OPTIONS, TEXT_OPTIONS } from "../_plugin_options.ts";
-import { arrayRepr, type ReprOptions, valueRepr } from "../_repr.ts";
+import { arrayRepr, indexedRepr, type ReprOptions, valueRepr } from "../_repr.ts";
 
 /** The `--threshold` option: an integer, or `inf` to print every element. */
 export function thresholdOption(text: string | undefined): ReprOptions {
@@ -85,7 +85,7 @@ such as "2:6, 4, 3:4" or "..., -1" to it.`,
     if (index !== undefined || name !== undefined) {
       let array: NDArray = await withContext(`in "${path}"`, () => selectArray(content, name));
       if (index !== undefined) array = await withContext(`in "${path}"`, () => array.index(index));
-      text = arrayRepr(array, options);
+      text = index === undefined ? arrayRepr(array, options) : indexedRepr(array, index, options);
     } else {
       text = contentRepr(content, options);
     }

@@ -19,7 +19,7 @@ import {
   writeOptions,
 } from "../_plugin_options.ts";
 import { Progress } from "../_progress.ts";
-import { arrayRepr } from "../_repr.ts";
+import { indexedRepr } from "../_repr.ts";
 import { writeConverted } from "./convert.ts";
 import { indexOption, thresholdOption } from "./show.ts";
 
@@ -97,7 +97,7 @@ multi-array file.`,
         );
       }
       if (writer === undefined) {
-        ctx.output.out.write(arrayRepr(result, print) + "\n");
+        ctx.output.out.write(indexedRepr(result, index, print) + "\n");
       } else {
         const content = { kind: "array", array: result } as const;
         await writeConverted(
