@@ -1,7 +1,7 @@
 // Type-checked by node_test.ts against the packed packages' .d.ts files in
 // node_modules, as a TypeScript user on Node.js would import them. The two
 // expected errors below prove the types are real (not `any`).
-import { arange, DType, type NDArray } from "@ndio/core";
+import { arange, type DType, type NDArray } from "@ndio/core";
 import { decodeNpy, encodeNpy, type NpyHeader, parseNpyHeader } from "@ndio/npy";
 import { loadtxt, savetxt } from "@ndio/text";
 import { decodeSafetensors, type SafetensorsFile } from "@ndio-examples/safetensors";
