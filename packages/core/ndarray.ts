@@ -796,6 +796,19 @@ export class NDArray {
           })`,
         );
       }
+      if (value.dtype.equals(this.dtype) && this.objects === null && this.isCContiguous) {
+        // Same element bytes: copy them in C order, in chunks (views need no gather).
+        const start = this.offset + extent(this.shape, this.strides, this.dtype.itemsize).low;
+        // A source sharing this array's buffer is copied first, in case they overlap.
+        const source = value.data.buffer === this.data.buffer ? value.copy() : value;
+        const pieces = [...source.chunks()];
+        let at = start;
+        for (const piece of pieces) {
+          this.data.set(piece, at);
+          at += piece.length;
+        }
+        return;
+      }
       value = value.toNested();
     }
     const walk = (axis: number, at: number, v: unknown): void => {
