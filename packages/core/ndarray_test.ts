@@ -218,6 +218,8 @@ Deno.test("set rejects values that do not fit, with typed errors", () => {
   assert.throws(() => ints.set([2], 1), OutOfRangeError);
   assert.throws(() => ints.set([0, 0], 1), ArgumentError);
   assert.throws(() => ints.get(0.5), ArgumentError);
+  assert.throws(() => new NDArray("|u1", new Array(65).fill(1)), OutOfRangeError);
+  assert.equal(new NDArray("|u1", new Array(64).fill(1)).ndim, 64);
 });
 
 // ---------------------------------------------------------------------------
