@@ -51,7 +51,18 @@
 import type { NDArray } from "./ndarray.ts";
 import { pythonFloatRepr } from "./_python_literal.ts";
 
-/** A complex number. */
+/**
+ * A complex number.
+ *
+ * @example
+ * ```ts
+ * import { array, Complex } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const z = array([new Complex(1, 2)]).get(0) as Complex;
+ * assert.deepEqual([z.re, z.im], [1, 2]);
+ * ```
+ */
 export class Complex {
   /** The real part. */
   readonly re: number;
@@ -77,7 +88,20 @@ export class Complex {
     this.im = im;
   }
 
-  /** Python's `repr(complex)`. */
+  /**
+   * Python's `repr(complex)`.
+   *
+   * @example
+   * ```ts
+   * import { Complex } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(String(new Complex(0, 1)), "1j");
+   * assert.equal(String(new Complex(1.5, -0)), "(1.5-0j)");
+   * ```
+   *
+   * @returns The repr.
+   */
   toString(): string {
     return pythonComplexRepr(this.re, this.im);
   }
@@ -109,12 +133,37 @@ export class PyFloat {
     this.value = value;
   }
 
-  /** The number itself, so arithmetic works. */
+  /**
+   * The number itself, so arithmetic works.
+   *
+   * @example
+   * ```ts
+   * import { PyFloat } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(+new PyFloat(2) * 3, 6);
+   * ```
+   *
+   * @returns The value.
+   */
   valueOf(): number {
     return this.value;
   }
 
-  /** Python's `repr(float)`. */
+  /**
+   * Python's `repr(float)`.
+   *
+   * @example
+   * ```ts
+   * import { PyFloat } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(String(new PyFloat(-0)), "-0.0");
+   * assert.equal(String(new PyFloat(1e16)), "1e+16");
+   * ```
+   *
+   * @returns The repr.
+   */
   toString(): string {
     return pythonFloatRepr(this.value);
   }
