@@ -218,8 +218,10 @@ export function renderReport(r: RunResults): string {
       "both sides read. For each operation and size: " +
       `${r.settings.warmup} warm-up run(s) per side, then samples taken alternately ` +
       "(NumPy first on even samples, ndio first on odd ones) so both see the same load; a " +
-      `sample of a small array repeats the call until it lasts ${r.settings.minSampleMs} ms ` +
-      "and counts the time per call. Cells are medians with (min–max) over the samples. " +
+      "sample is one call from 1 MB up (ndio's result is then collected, untimed, as NumPy's " +
+      "is freed when its last reference goes); under 1 MB a sample repeats the call until it " +
+      `lasts ${r.settings.minSampleMs} ms and counts the time per call. Cells are medians ` +
+      "with (min–max) over the samples. " +
       "**ratio** = NumPy time / ndio time (above 1: ndio is faster); **CPU ratio** the same " +
       "for process CPU time. **rate** = array bytes / median time. **extra MB** = the memory " +
       "the operation itself takes: a fresh worker process loads the data and runs the " +
