@@ -7,7 +7,7 @@
  * @module
  */
 
-import { OPS } from "./_plan.ts";
+import { HUGETLB_NOTE, OPS } from "./_plan.ts";
 import type { CaseResult, CeilingResult, RunResults } from "./_results.ts";
 import { throughput } from "./_stats.ts";
 
@@ -224,7 +224,12 @@ export const CEILING_OF: Readonly<Record<string, string>> = {
   "pickle.loads.p4": "ceiling.memcpy",
 };
 
-const COLORS = { numpy: "#d95f02", ndio: "#1f5fbf", variant: "#1b9e77" };
+const COLORS = { numpy: "#d95f02", ndio: "#1f5fbf" };
+// Variants by their note: each keeps its colour in every panel and the legend.
+const VARIANT_COLORS: Readonly<Record<string, string>> = {
+  "2 workers": "#1b9e77",
+  [HUGETLB_NOTE]: "#7b3fa0",
+};
 
 function point(c: CaseResult, side: "numpy" | "ndio"): Point | null {
   const s = c[side];
@@ -271,7 +276,7 @@ export function chartPanels(r: RunResults): Panel[] {
     op.variants.forEach((v, i) => {
       lines.push({
         label: v.note === "" ? "ndio" : `ndio, ${v.note}`,
-        color: i === 0 ? COLORS.ndio : COLORS.variant,
+        color: i === 0 ? COLORS.ndio : VARIANT_COLORS[v.note] ?? "#555555",
         dashed: false,
         points: series.filter((c) => c.variant === v.id).map((c) => point(c, "ndio"))
           .filter((p) => p !== null),

@@ -27,12 +27,27 @@ export interface DatasetSpec {
   readonly label: string;
 }
 
+/**
+ * The processes of a run: NumPy's, ndio's, and a second ndio process whose
+ * glibc backs large allocations with huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`),
+ * to show what fresh-memory page faults cost ndio.
+ */
+export type WorkerKind = "numpy" | "ndio" | "ndio-hugetlb";
+
 /** One way of running an operation on the ndio side (e.g. with or without workers). */
 export interface NdioVariant {
-  /** The ndio worker's operation id. */
+  /** The variant's id, unique in a run (the case's `variant`). */
   readonly id: string;
+  /** The ndio worker's operation id. */
+  readonly op: string;
   /** How the variant differs, shown beside the operation (empty for the plain one). */
   readonly note: string;
+  /** The process it runs in. */
+  readonly worker: "ndio" | "ndio-hugetlb";
+  /** Only on datasets this large. */
+  readonly minBytes?: number;
+  /** Only in these modes (all when absent). */
+  readonly modes?: readonly Mode[];
 }
 
 /** An operation timed on both sides. */
@@ -59,7 +74,29 @@ const MB = 1_000_000;
 const ALL = { quick: Infinity, full: Infinity } as const;
 
 function one(id: string): readonly NdioVariant[] {
-  return [{ id, note: "" }];
+  return [{ id, op: id, note: "", worker: "ndio" }];
+}
+
+/** The note of variants run with glibc's huge pages. */
+export const HUGETLB_NOTE = "glibc huge pages";
+
+// The plain variant, and the same in the huge-page process (full mode, 8 MB and up).
+function withHugePages(id: string): readonly NdioVariant[] {
+  return [...one(id), {
+    id: `${id}+hugetlb`,
+    op: id,
+    note: HUGETLB_NOTE,
+    worker: "ndio-hugetlb",
+    minBytes: 5 * MB,
+    modes: ["full"],
+  }];
+}
+
+/** The variants of an operation run on a dataset in a mode. */
+export function variantsFor(op: OpSpec, ds: DatasetSpec, mode: Mode): NdioVariant[] {
+  return op.variants.filter((v) =>
+    ds.nbytes >= (v.minBytes ?? 0) && (v.modes === undefined || v.modes.includes(mode))
+  );
 }
 
 /** The timed operations, in report order. */
@@ -101,8 +138,13 @@ export const OPS: readonly OpSpec[] = [
     numpy: "np.savez_compressed(path, a)",
     ndio: "saveNpzFile(path, [a], { compress: true, fsync: false })",
     variants: [
-      { id: "npz.save_compressed", note: "" },
-      { id: "npz.save_compressed_workers", note: "2 workers" },
+      ...one("npz.save_compressed"),
+      {
+        id: "npz.save_compressed_workers",
+        op: "npz.save_compressed_workers",
+        note: "2 workers",
+        worker: "ndio",
+      },
     ],
     kinds: ["seed", "f8"],
     maxBytes: ALL,
@@ -113,7 +155,7 @@ export const OPS: readonly OpSpec[] = [
     label: "member load, stored archive",
     numpy: "np.load(path)['arr_0']",
     ndio: "(await loadNpzFile(path)).get('arr_0')",
-    variants: one("npz.load_stored"),
+    variants: withHugePages("npz.load_stored"),
     kinds: ["seed", "f8"],
     maxBytes: ALL,
   },
@@ -123,7 +165,7 @@ export const OPS: readonly OpSpec[] = [
     label: "member load, compressed archive",
     numpy: "np.load(path)['arr_0']",
     ndio: "(await loadNpzFile(path)).get('arr_0')",
-    variants: one("npz.load_compressed"),
+    variants: withHugePages("npz.load_compressed"),
     kinds: ["seed", "f8"],
     maxBytes: ALL,
   },
@@ -143,7 +185,7 @@ export const OPS: readonly OpSpec[] = [
     label: "loadtxt of int64, tab-separated",
     numpy: "np.loadtxt(path, delimiter='\\t', dtype=np.int64)",
     ndio: "loadtxt(readFileBytes(path), { delimiter: '\\t', dtype: 'int64' })",
-    variants: one("text.loadtxt_int"),
+    variants: withHugePages("text.loadtxt_int"),
     kinds: ["i8"],
     maxBytes: { quick: 10 * MB, full: 100 * MB },
   },
@@ -163,7 +205,7 @@ export const OPS: readonly OpSpec[] = [
     label: "loadtxt of float64 written with '%.18e'",
     numpy: "np.loadtxt(path)",
     ndio: "loadtxt(readFileBytes(path), { dtype: 'float64' })",
-    variants: one("text.loadtxt_float"),
+    variants: withHugePages("text.loadtxt_float"),
     kinds: ["f8"],
     maxBytes: { quick: 1 * MB, full: 10 * MB },
   },
@@ -173,7 +215,7 @@ export const OPS: readonly OpSpec[] = [
     label: "dumps, protocol 5 (in-band buffer)",
     numpy: "pickle.dumps(a, protocol=5)",
     ndio: "dumps(a, { protocol: 5 })",
-    variants: one("pickle.dumps.p5"),
+    variants: withHugePages("pickle.dumps.p5"),
     kinds: ["seed", "f8"],
     maxBytes: ALL,
   },
@@ -193,7 +235,7 @@ export const OPS: readonly OpSpec[] = [
     label: "dumps, protocol 4 (the default)",
     numpy: "pickle.dumps(a, protocol=4)",
     ndio: "dumps(a)",
-    variants: one("pickle.dumps.p4"),
+    variants: withHugePages("pickle.dumps.p4"),
     kinds: ["seed", "f8"],
     maxBytes: ALL,
     minBytes: 1 * MB,
@@ -204,7 +246,7 @@ export const OPS: readonly OpSpec[] = [
     label: "loads, protocol 4",
     numpy: "pickle.loads(b)",
     ndio: "loads(b)",
-    variants: one("pickle.loads.p4"),
+    variants: withHugePages("pickle.loads.p4"),
     kinds: ["seed", "f8"],
     maxBytes: ALL,
     minBytes: 1 * MB,

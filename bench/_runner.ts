@@ -18,6 +18,8 @@ import {
   opsFor,
   type OpSpec,
   type Settings,
+  variantsFor,
+  type WorkerKind,
 } from "./_plan.ts";
 import type {
   CaseResult,
@@ -38,15 +40,15 @@ const BIG_LOCK = "/tmp/ndio-bigmem.lock";
 
 /** What the runner needs: the two workers, the plan, a directory, a logger. */
 export interface RunnerContext {
-  readonly numpy: WorkerProcess;
-  readonly ndio: WorkerProcess;
+  /** The long-lived worker of a kind (started on first use). */
+  readonly worker: (kind: WorkerKind) => Promise<WorkerProcess>;
   readonly mode: Mode;
   readonly settings: Settings;
   readonly dir: string;
   /** `deno run ... packages/cli/main.ts` as argv, for the CLI conversions. */
   readonly ndioCli: readonly string[];
-  /** Starts a fresh worker of a side, for the peak-memory probes. */
-  readonly start: (side: "numpy" | "ndio") => Promise<WorkerProcess>;
+  /** Starts a fresh worker, for the peak-memory probes. */
+  readonly start: (kind: WorkerKind) => Promise<WorkerProcess>;
   /** Only operations whose id matches (all when undefined). */
   readonly only?: RegExp;
   readonly log: (line: string) => void;
@@ -102,11 +104,11 @@ interface Memory {
  */
 async function probeMemory(
   ctx: RunnerContext,
-  side: "numpy" | "ndio",
+  kind: WorkerKind,
   op: string,
   ds: DatasetSpec,
 ): Promise<Memory | null> {
-  const worker = await ctx.start(side);
+  const worker = await ctx.start(kind);
   try {
     await worker.request({ cmd: "open", id: ds.id, path: `${ctx.dir}/${ds.id}.npy` });
     await worker.request({ cmd: "setup", op, id: ds.id, dir: ctx.dir });
@@ -211,25 +213,24 @@ function result(side: Side, memory: Memory | null = null): SideResult | null {
 
 async function runOp(ctx: RunnerContext, op: OpSpec, ds: DatasetSpec): Promise<CaseResult[]> {
   const load = loadavg();
-  const numpy: Side = { worker: ctx.numpy, op: op.id, inner: 1, samples: [] };
-  const variants: Side[] = op.variants.map((v) => ({
-    worker: ctx.ndio,
-    op: v.id,
-    inner: 1,
-    samples: [],
-  }));
+  const numpy: Side = { worker: await ctx.worker("numpy"), op: op.id, inner: 1, samples: [] };
+  const planned = variantsFor(op, ds, ctx.mode);
+  const variants: Side[] = [];
+  for (const v of planned) {
+    variants.push({ worker: await ctx.worker(v.worker), op: v.op, inner: 1, samples: [] });
+  }
   await timeSides(ctx, [numpy, ...variants], ds);
   const probe = probes(ctx, op, ds);
   const numpyMemory = probe && numpy.error === undefined
     ? await probeMemory(ctx, "numpy", op.id, ds)
     : null;
   const memories: (Memory | null)[] = [];
-  for (const v of variants) {
+  for (const [i, v] of variants.entries()) {
     memories.push(
-      probe && v.error === undefined ? await probeMemory(ctx, "ndio", v.op, ds) : null,
+      probe && v.error === undefined ? await probeMemory(ctx, planned[i]!.worker, v.op, ds) : null,
     );
   }
-  return op.variants.map((v, i) => {
+  return planned.map((v, i) => {
     const side = variants[i]!;
     const np = result(numpy, numpyMemory);
     const nd = result(side, memories[i]);
@@ -264,8 +265,8 @@ async function runCeiling(
   spec: CeilingSpec,
   ds: DatasetSpec,
 ): Promise<CeilingResult> {
-  const python: Side = { worker: ctx.numpy, op: spec.id, inner: 1, samples: [] };
-  const deno: Side = { worker: ctx.ndio, op: spec.id, inner: 1, samples: [] };
+  const python: Side = { worker: await ctx.worker("numpy"), op: spec.id, inner: 1, samples: [] };
+  const deno: Side = { worker: await ctx.worker("ndio"), op: spec.id, inner: 1, samples: [] };
   await timeSides(ctx, [python, deno], ds);
   const errors = [python.error, deno.error].filter((e) => e !== undefined);
   return {
@@ -301,11 +302,12 @@ async function runCli(ctx: RunnerContext, spec: CliSpec, ds: DatasetSpec): Promi
     out("numpy"),
   ];
   const runs: Record<"ndio" | "numpy", Sample[]> = { ndio: [], numpy: [] };
+  const numpyWorker = await ctx.worker("numpy");
   const errors: string[] = [];
   try {
-    await ctx.numpy.request({ cmd: "setup", op: spec.id, id: ds.id, dir: ctx.dir });
+    await numpyWorker.request({ cmd: "setup", op: spec.id, id: ds.id, dir: ctx.dir });
     const spawn = async (side: "ndio" | "numpy", argv: string[]): Promise<void> => {
-      const reply = await ctx.numpy.request({
+      const reply = await numpyWorker.request({
         cmd: "spawn",
         argv,
         cwd: Deno.cwd(),
@@ -333,7 +335,7 @@ async function runCli(ctx: RunnerContext, spec: CliSpec, ds: DatasetSpec): Promi
   } catch (error) {
     errors.push(message(error));
   } finally {
-    await ctx.numpy.request({ cmd: "teardown", op: spec.id, id: ds.id }).catch(() => {});
+    await numpyWorker.request({ cmd: "teardown", op: spec.id, id: ds.id }).catch(() => {});
     for (const side of ["ndio", "numpy"]) {
       await Deno.remove(out(side)).catch(() => {});
     }
@@ -397,15 +399,18 @@ export function runDataset(ctx: RunnerContext, ds: DatasetSpec): Promise<Dataset
     if (ops.length + ceilings.length + cli.length === 0) return out;
     const path = `${ctx.dir}/${ds.id}.npy`;
     ctx.log(`${ds.label} (${ds.id}): NumPy writes the data`);
-    await ctx.numpy.request({
+    const kinds = new Set<WorkerKind>(["numpy", "ndio"]);
+    for (const op of ops) for (const v of variantsFor(op, ds, ctx.mode)) kinds.add(v.worker);
+    const workers = await Promise.all([...kinds].map((k) => ctx.worker(k)));
+    const numpy = await ctx.worker("numpy");
+    await numpy.request({
       cmd: "make",
       path,
       kind: ds.kind === "seed" ? "i8" : ds.kind,
       shape: ds.shape,
     });
     try {
-      await ctx.numpy.request({ cmd: "open", id: ds.id, path });
-      await ctx.ndio.request({ cmd: "open", id: ds.id, path });
+      for (const w of workers) await w.request({ cmd: "open", id: ds.id, path });
       for (const spec of ceilings) {
         const c = await runCeiling(ctx, spec, ds);
         ctx.log(`  ${spec.id}: ${c.error ?? "done"}`);
@@ -436,8 +441,7 @@ export function runDataset(ctx: RunnerContext, ds: DatasetSpec): Promise<Dataset
         out.cli.push(c);
       }
     } finally {
-      await ctx.numpy.request({ cmd: "drop", id: ds.id }).catch(() => {});
-      await ctx.ndio.request({ cmd: "drop", id: ds.id }).catch(() => {});
+      for (const w of workers) await w.request({ cmd: "drop", id: ds.id }).catch(() => {});
       await removeDatasetFiles(ctx.dir, ds.id);
     }
     return out;

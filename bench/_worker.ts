@@ -29,10 +29,16 @@ export class WorkerProcess {
       .pipeThrough(lineSplitter())[Symbol.asyncIterator]();
   }
 
-  /** Starts `command args...` and waits for its first line (`{"ready": true}`). */
-  static async start(name: string, command: string, args: string[]): Promise<WorkerProcess> {
+  /** Starts `command args...` (with `env` added to this one's) and waits for its first line (`{"ready": true}`). */
+  static async start(
+    name: string,
+    command: string,
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<WorkerProcess> {
     const child = new Deno.Command(command, {
       args,
+      env,
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",

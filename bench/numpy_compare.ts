@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { datasets, type Mode, SETTINGS } from "./_plan.ts";
+import { datasets, type Mode, SETTINGS, type WorkerKind } from "./_plan.ts";
 import type { CaseResult, CeilingResult, CliResult, Machine, RunResults } from "./_results.ts";
 import { runDataset } from "./_runner.ts";
 import { evaluateTargets } from "./_targets.ts";
@@ -78,23 +78,31 @@ async function main(): Promise<void> {
     console.error(`[${((Date.now() - started.getTime()) / 1000).toFixed(1)} s] ${line}`);
   const dir = values.dir ?? await Deno.makeTempDir({ prefix: "ndio-bench-" });
   await Deno.mkdir(dir, { recursive: true });
-  const start = (side: "numpy" | "ndio"): Promise<WorkerProcess> =>
-    side === "numpy"
-      ? WorkerProcess.start("NumPy", "python3", [`${ROOT}/bench/numpy_worker.py`])
-      : WorkerProcess.start("ndio", Deno.execPath(), [
-        "run",
-        "--allow-all",
-        "--v8-flags=--expose-gc",
-        `${ROOT}/bench/ndio_worker.ts`,
-      ]);
-  const numpy = await start("numpy");
-  const ndio = await start("ndio");
+  const start = (kind: WorkerKind): Promise<WorkerProcess> => {
+    if (kind === "numpy") {
+      return WorkerProcess.start("NumPy", "python3", [`${ROOT}/bench/numpy_worker.py`]);
+    }
+    const args = ["run", "--allow-all", "--v8-flags=--expose-gc", `${ROOT}/bench/ndio_worker.ts`];
+    return WorkerProcess.start(
+      kind,
+      Deno.execPath(),
+      args,
+      kind === "ndio-hugetlb" ? { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1" } : {},
+    );
+  };
+  const running = new Map<WorkerKind, Promise<WorkerProcess>>();
+  const worker = (kind: WorkerKind): Promise<WorkerProcess> => {
+    let w = running.get(kind);
+    if (w === undefined) running.set(kind, w = start(kind));
+    return w;
+  };
   const cases: CaseResult[] = [];
   const ceilings: CeilingResult[] = [];
   const cli: CliResult[] = [];
   let versions: Record<string, string> = {};
   try {
-    const [py, dn] = [await numpy.request({ cmd: "hello" }), await ndio.request({ cmd: "hello" })];
+    const py = await (await worker("numpy")).request({ cmd: "hello" });
+    const dn = await (await worker("ndio")).request({ cmd: "hello" });
     versions = {
       deno: String(dn.runtime),
       v8: String(dn.v8),
@@ -106,8 +114,7 @@ async function main(): Promise<void> {
     const maxBytes = values["max-bytes"] === undefined ? Infinity : Number(values["max-bytes"]);
     for (const ds of datasets(mode, maxBytes)) {
       const r = await runDataset({
-        numpy,
-        ndio,
+        worker,
         mode,
         settings,
         dir,
@@ -121,8 +128,7 @@ async function main(): Promise<void> {
       cli.push(...r.cli);
     }
   } finally {
-    await numpy.close();
-    await ndio.close();
+    for (const w of running.values()) await (await w).close();
     if (values.dir === undefined) await Deno.remove(dir, { recursive: true });
   }
   const finished = new Date();

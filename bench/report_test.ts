@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { maxOf, median, speedRatio, summarize, throughput } from "./_stats.ts";
-import { cliFor, datasets, formatSize, OPS, opsFor, SEED } from "./_plan.ts";
+import { cliFor, datasets, formatSize, OPS, opsFor, SEED, variantsFor } from "./_plan.ts";
 import type { CaseResult, RunResults, SideResult } from "./_results.ts";
 import { evaluateTargets, TARGETS } from "./_targets.ts";
 import {
@@ -92,6 +92,17 @@ Deno.test("plan: text runs on int64 (the seed too) and small float64; binary ops
     ["cli.startup", "cli.npy_to_tsv"],
   );
   assert.equal(new Set(OPS.map((o) => o.id)).size, OPS.length);
+});
+
+Deno.test("plan: the huge-page variants run in full mode from 5 MB up, in their own process", () => {
+  const op = OPS.find((o) => o.id === "npz.load_stored")!;
+  const at = (id: string, mode: "quick" | "full") =>
+    variantsFor(op, datasets(mode).find((d) => d.id === id)!, mode).map((v) => v.worker);
+  assert.deepEqual(at("seed", "full"), ["ndio", "ndio-hugetlb"]);
+  assert.deepEqual(at("seed", "quick"), ["ndio"]);
+  assert.deepEqual(at("f8-102400", "full"), ["ndio"]);
+  const ids = OPS.flatMap((o) => o.variants.map((v) => v.id));
+  assert.equal(new Set(ids).size, ids.length);
 });
 
 Deno.test("formatSize", () => {
