@@ -231,6 +231,10 @@ const VARIANT_COLORS: Readonly<Record<string, string>> = {
   [HUGETLB_NOTE]: "#7b3fa0",
 };
 
+function shortNote(note: string): string {
+  return note === HUGETLB_NOTE ? "glibc huge pages" : note;
+}
+
 function point(c: CaseResult, side: "numpy" | "ndio"): Point | null {
   const s = c[side];
   if (s === null) return null;
@@ -273,9 +277,19 @@ export function chartPanels(r: RunResults): Panel[] {
       points: series.filter((c) => c.variant === op.variants[0]!.id).map((c) => point(c, "numpy"))
         .filter((p) => p !== null),
     }];
+    for (const v of op.variants) {
+      if (v.numpyWorker === undefined || v.numpyWorker === "numpy") continue;
+      lines.push({
+        label: `NumPy, ${shortNote(v.note)}`,
+        color: VARIANT_COLORS[v.note] ?? "#555555",
+        dashed: true,
+        points: series.filter((c) => c.variant === v.id).map((c) => point(c, "numpy"))
+          .filter((p) => p !== null),
+      });
+    }
     op.variants.forEach((v, i) => {
       lines.push({
-        label: v.note === "" ? "ndio" : `ndio, ${v.note}`,
+        label: v.note === "" ? "ndio" : `ndio, ${shortNote(v.note)}`,
         color: i === 0 ? COLORS.ndio : VARIANT_COLORS[v.note] ?? "#555555",
         dashed: false,
         points: series.filter((c) => c.variant === v.id).map((c) => point(c, "ndio"))

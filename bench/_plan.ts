@@ -28,11 +28,12 @@ export interface DatasetSpec {
 }
 
 /**
- * The processes of a run: NumPy's, ndio's, and a second ndio process whose
- * glibc backs large allocations with huge pages (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`),
- * to show what fresh-memory page faults cost ndio.
+ * The processes of a run: NumPy's and ndio's, and a second pair whose glibc
+ * backs large allocations with transparent huge pages
+ * (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`), to show what fresh-memory page
+ * faults cost each side.
  */
-export type WorkerKind = "numpy" | "ndio" | "ndio-hugetlb";
+export type WorkerKind = "numpy" | "numpy-hugetlb" | "ndio" | "ndio-hugetlb";
 
 /** One way of running an operation on the ndio side (e.g. with or without workers). */
 export interface NdioVariant {
@@ -44,6 +45,8 @@ export interface NdioVariant {
   readonly note: string;
   /** The process it runs in. */
   readonly worker: "ndio" | "ndio-hugetlb";
+  /** The NumPy process it is compared with (default `numpy`). */
+  readonly numpyWorker?: "numpy" | "numpy-hugetlb";
   /** Only on datasets this large. */
   readonly minBytes?: number;
   /** Only in these modes (all when absent). */
@@ -78,15 +81,16 @@ function one(id: string): readonly NdioVariant[] {
 }
 
 /** The note of variants run with glibc's huge pages. */
-export const HUGETLB_NOTE = "glibc huge pages";
+export const HUGETLB_NOTE = "both sides with glibc huge pages";
 
-// The plain variant, and the same in the huge-page process (full mode, 8 MB and up).
+// The plain variant, and both sides again in the huge-page processes (full mode, 8 MB and up).
 function withHugePages(id: string): readonly NdioVariant[] {
   return [...one(id), {
     id: `${id}+hugetlb`,
     op: id,
     note: HUGETLB_NOTE,
     worker: "ndio-hugetlb",
+    numpyWorker: "numpy-hugetlb",
     minBytes: 5 * MB,
     modes: ["full"],
   }];
@@ -225,7 +229,7 @@ export const OPS: readonly OpSpec[] = [
     label: "loads, protocol 5",
     numpy: "pickle.loads(b)",
     ndio: "loads(b)",
-    variants: one("pickle.loads.p5"),
+    variants: withHugePages("pickle.loads.p5"),
     kinds: ["seed", "f8"],
     maxBytes: ALL,
   },

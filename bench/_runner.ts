@@ -213,17 +213,28 @@ function result(side: Side, memory: Memory | null = null): SideResult | null {
 
 async function runOp(ctx: RunnerContext, op: OpSpec, ds: DatasetSpec): Promise<CaseResult[]> {
   const load = loadavg();
-  const numpy: Side = { worker: await ctx.worker("numpy"), op: op.id, inner: 1, samples: [] };
   const planned = variantsFor(op, ds, ctx.mode);
+  // One NumPy side per NumPy process the variants are compared with.
+  const numpySides = new Map<WorkerKind, Side>();
+  for (const v of planned) {
+    const kind = v.numpyWorker ?? "numpy";
+    if (!numpySides.has(kind)) {
+      numpySides.set(kind, { worker: await ctx.worker(kind), op: op.id, inner: 1, samples: [] });
+    }
+  }
   const variants: Side[] = [];
   for (const v of planned) {
     variants.push({ worker: await ctx.worker(v.worker), op: v.op, inner: 1, samples: [] });
   }
-  await timeSides(ctx, [numpy, ...variants], ds);
+  await timeSides(ctx, [...numpySides.values(), ...variants], ds);
   const probe = probes(ctx, op, ds);
-  const numpyMemory = probe && numpy.error === undefined
-    ? await probeMemory(ctx, "numpy", op.id, ds)
-    : null;
+  const numpyMemories = new Map<WorkerKind, Memory | null>();
+  for (const [kind, side] of numpySides) {
+    numpyMemories.set(
+      kind,
+      probe && side.error === undefined ? await probeMemory(ctx, kind, op.id, ds) : null,
+    );
+  }
   const memories: (Memory | null)[] = [];
   for (const [i, v] of variants.entries()) {
     memories.push(
@@ -232,7 +243,8 @@ async function runOp(ctx: RunnerContext, op: OpSpec, ds: DatasetSpec): Promise<C
   }
   return planned.map((v, i) => {
     const side = variants[i]!;
-    const np = result(numpy, numpyMemory);
+    const numpy = numpySides.get(v.numpyWorker ?? "numpy")!;
+    const np = result(numpy, numpyMemories.get(v.numpyWorker ?? "numpy") ?? null);
     const nd = result(side, memories[i]);
     const errors = [
       numpy.error === undefined ? undefined : `NumPy: ${numpy.error}`,
@@ -400,7 +412,12 @@ export function runDataset(ctx: RunnerContext, ds: DatasetSpec): Promise<Dataset
     const path = `${ctx.dir}/${ds.id}.npy`;
     ctx.log(`${ds.label} (${ds.id}): NumPy writes the data`);
     const kinds = new Set<WorkerKind>(["numpy", "ndio"]);
-    for (const op of ops) for (const v of variantsFor(op, ds, ctx.mode)) kinds.add(v.worker);
+    for (const op of ops) {
+      for (const v of variantsFor(op, ds, ctx.mode)) {
+        kinds.add(v.worker);
+        kinds.add(v.numpyWorker ?? "numpy");
+      }
+    }
     const workers = await Promise.all([...kinds].map((k) => ctx.worker(k)));
     const numpy = await ctx.worker("numpy");
     await numpy.request({

@@ -79,16 +79,14 @@ async function main(): Promise<void> {
   const dir = values.dir ?? await Deno.makeTempDir({ prefix: "ndio-bench-" });
   await Deno.mkdir(dir, { recursive: true });
   const start = (kind: WorkerKind): Promise<WorkerProcess> => {
-    if (kind === "numpy") {
-      return WorkerProcess.start("NumPy", "python3", [`${ROOT}/bench/numpy_worker.py`]);
+    const env: Record<string, string> = kind.endsWith("-hugetlb")
+      ? { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1" }
+      : {};
+    if (kind.startsWith("numpy")) {
+      return WorkerProcess.start(kind, "python3", [`${ROOT}/bench/numpy_worker.py`], env);
     }
     const args = ["run", "--allow-all", "--v8-flags=--expose-gc", `${ROOT}/bench/ndio_worker.ts`];
-    return WorkerProcess.start(
-      kind,
-      Deno.execPath(),
-      args,
-      kind === "ndio-hugetlb" ? { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1" } : {},
-    );
+    return WorkerProcess.start(kind, Deno.execPath(), args, env);
   };
   const running = new Map<WorkerKind, Promise<WorkerProcess>>();
   const worker = (kind: WorkerKind): Promise<WorkerProcess> => {

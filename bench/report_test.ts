@@ -99,6 +99,10 @@ Deno.test("plan: the huge-page variants run in full mode from 5 MB up, in their 
   const at = (id: string, mode: "quick" | "full") =>
     variantsFor(op, datasets(mode).find((d) => d.id === id)!, mode).map((v) => v.worker);
   assert.deepEqual(at("seed", "full"), ["ndio", "ndio-hugetlb"]);
+  assert.deepEqual(
+    variantsFor(op, SEED, "full").map((v) => v.numpyWorker ?? "numpy"),
+    ["numpy", "numpy-hugetlb"],
+  );
   assert.deepEqual(at("seed", "quick"), ["ndio"]);
   assert.deepEqual(at("f8-102400", "full"), ["ndio"]);
   const ids = OPS.flatMap((o) => o.variants.map((v) => v.id));
