@@ -32,6 +32,13 @@ export function contentFor(
     `cannot convert "${from}" to ${plugin.id}`,
     () => {
       try {
+        // "x.npy" names the member "x", as NumPy's NpzFile takes both.
+        if (
+          name !== undefined && content.kind === "arrays" && !content.arrays.has(name) &&
+          content.arrays.has(name.replace(/\.npy$/, ""))
+        ) {
+          name = name.replace(/\.npy$/, "");
+        }
         return convertContent(content, plugin.content, name === undefined ? {} : { name });
       } catch (error) {
         const code = (error as { code?: string }).code;
