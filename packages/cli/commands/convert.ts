@@ -77,6 +77,13 @@ export async function writeConverted(
   progress: Progress,
 ): Promise<void> {
   const converted = await contentFor(content, plugin, from, name);
+  if (
+    plugin.id === "text" && options.fmt === undefined && converted.kind === "array" &&
+    "iub".includes(converted.array.dtype.kind)
+  ) {
+    // savetxt's default "%.18e" would turn integers into floats; "%d" keeps them exact.
+    options = { ...options, fmt: "%d" };
+  }
   const bytes = await writeOutput(path, plugin, converted, options, { progress });
   progress.finish();
   note(
