@@ -1,49 +1,122 @@
-// In-place byte swapping of C-contiguous elements, field by field.
+// In-place byte swapping of C-contiguous elements, field by field. Elements
+// made of one scalar width (numbers, complex, U strings) are swapped as long
+// runs with typed arrays; structured records unit by unit.
 
 import type { DType } from "./dtype.ts";
 
-/** Reverses the bytes of every scalar in `count` contiguous elements of `dtype` starting at `bytes[0]`. */
-export function byteswapInPlace(bytes: Uint8Array, dtype: DType, count: number, start = 0): void {
-  const units = swapUnits(dtype);
-  const itemsize = dtype.itemsize;
-  for (const [offset, width, n] of units) {
-    for (let e = 0; e < count; e++) {
-      let p = start + e * itemsize + offset;
-      for (let k = 0; k < n; k++, p += width) reverse(bytes, p, width);
-    }
-  }
-}
+/** A run of scalars to reverse within one element: [offset, width, count]. */
+type Unit = [offset: number, width: number, count: number];
 
-/** The byte runs to reverse within one element: [offset, width, repeat count]. */
-function swapUnits(dtype: DType, base = 0): [number, number, number][] {
+function unitsOf(dtype: DType, base: number, out: Unit[], keep: (d: DType) => boolean): void {
   if (dtype.fields !== null) {
-    return dtype.fields.flatMap((f) => swapUnits(f.dtype, base + f.offset));
+    for (const f of dtype.fields) unitsOf(f.dtype, base + f.offset, out, keep);
+    return;
   }
   if (dtype.subarray !== null) {
     const sub = dtype.subarray;
     const count = sub.shape.reduce((a, b) => a * b, 1);
-    const inner = swapUnits(sub.base);
-    const out: [number, number, number][] = [];
-    for (let i = 0; i < count; i++) {
-      for (const [o, w, n] of inner) out.push([base + i * sub.base.itemsize + o, w, n]);
-    }
-    return out;
+    for (let i = 0; i < count; i++) unitsOf(sub.base, base + i * sub.base.itemsize, out, keep);
+    return;
   }
-  if (dtype.byteOrder === "|") return [];
+  if (dtype.byteOrder === "|" || !keep(dtype)) return;
   switch (dtype.kind) {
     case "c":
-      return [[base, dtype.itemsize / 2, 2]];
+      out.push([base, dtype.itemsize / 2, 2]);
+      return;
     case "U":
-      return [[base, 4, dtype.itemsize / 4]];
+      out.push([base, 4, dtype.itemsize / 4]);
+      return;
     default:
-      return dtype.itemsize > 1 ? [[base, dtype.itemsize, 1]] : [];
+      if (dtype.itemsize > 1) out.push([base, dtype.itemsize, 1]);
   }
 }
 
-function reverse(bytes: Uint8Array, at: number, width: number): void {
-  for (let i = at, j = at + width - 1; i < j; i++, j--) {
-    const t = bytes[i]!;
-    bytes[i] = bytes[j]!;
-    bytes[j] = t;
+/** Reverses every multi-byte scalar of `count` contiguous elements of `dtype` at `bytes[start]`. */
+export function byteswapInPlace(bytes: Uint8Array, dtype: DType, count: number, start = 0): void {
+  const units: Unit[] = [];
+  unitsOf(dtype, 0, units, () => true);
+  swapUnits(bytes, units, dtype.itemsize, count, start);
+}
+
+/**
+ * Rewrites `count` contiguous elements from the byte order of `from` to that
+ * of `to` (the same dtype in another order): only scalars whose order
+ * differs are reversed, so mixed-order records convert correctly.
+ */
+export function reorderInPlace(
+  bytes: Uint8Array,
+  from: DType,
+  to: DType,
+  count: number,
+  start = 0,
+): void {
+  const fromOrders: string[] = [];
+  const toOrders: string[] = [];
+  const collect = (dtype: DType, into: string[]) =>
+    unitsOf(dtype, 0, [], (d) => {
+      into.push(d.byteOrder);
+      return true;
+    });
+  collect(from, fromOrders);
+  collect(to, toOrders);
+  let k = 0;
+  const units: Unit[] = [];
+  unitsOf(from, 0, units, () => fromOrders[k] !== toOrders[k++]);
+  swapUnits(bytes, units, from.itemsize, count, start);
+}
+
+function swapUnits(
+  bytes: Uint8Array,
+  units: readonly Unit[],
+  itemsize: number,
+  count: number,
+  start: number,
+): void {
+  if (units.length === 0 || count === 0) return;
+  const first = units[0]!;
+  if (units.length === 1 && first[0] === 0 && first[1] * first[2] === itemsize) {
+    swapRun(bytes, start, first[1], count * first[2]);
+    return;
   }
+  for (let e = 0; e < count; e++) {
+    const base = start + e * itemsize;
+    for (const [offset, width, n] of units) swapRun(bytes, base + offset, width, n);
+  }
+}
+
+/** Reverses `n` consecutive scalars of `width` bytes starting at `at`. */
+function swapRun(bytes: Uint8Array, at: number, width: number, n: number): void {
+  const address = bytes.byteOffset + at;
+  if (n >= 16 && address % 4 === 0 && (width === 4 || width === 8)) {
+    const words = new Uint32Array(bytes.buffer, address, (n * width) / 4);
+    if (width === 4) {
+      for (let i = 0; i < words.length; i++) words[i] = bswap32(words[i]!);
+    } else {
+      for (let i = 0; i < words.length; i += 2) {
+        const lo = words[i]!;
+        words[i] = bswap32(words[i + 1]!);
+        words[i + 1] = bswap32(lo);
+      }
+    }
+    return;
+  }
+  if (n >= 16 && width === 2 && address % 2 === 0) {
+    const halves = new Uint16Array(bytes.buffer, address, n);
+    for (let i = 0; i < n; i++) {
+      const x = halves[i]!;
+      halves[i] = ((x & 0xff) << 8) | (x >>> 8);
+    }
+    return;
+  }
+  for (let u = 0, p = at; u < n; u++, p += width) {
+    for (let i = p, j = p + width - 1; i < j; i++, j--) {
+      const t = bytes[i]!;
+      bytes[i] = bytes[j]!;
+      bytes[j] = t;
+    }
+  }
+}
+
+function bswap32(x: number): number {
+  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 }

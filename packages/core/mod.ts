@@ -27,6 +27,8 @@ export * from "./ndarray.ts";
 export * from "./create.ts";
 export * from "./value.ts";
 export * from "./repr.ts";
+export { type AstypeOptions, canCast, type Casting, promoteTypes } from "./cast.ts";
+export * from "./matmul.ts";
 export * from "./convert.ts";
 export * from "./byte_source.ts";
 export * from "./plugin.ts";

@@ -12,7 +12,10 @@ import { indexLayout, parseIndex } from "./index_expr.ts";
 import type { IndexItem } from "./index_expr.ts";
 import { readElement, writeElement } from "./_element.ts";
 import type { ElementContext } from "./_element.ts";
-import { byteswapInPlace } from "./_byteswap.ts";
+import { reorderInPlace } from "./_byteswap.ts";
+import { castArray } from "./cast.ts";
+import type { AstypeOptions } from "./cast.ts";
+import { matmul } from "./matmul.ts";
 import { arrayRepr } from "./repr.ts";
 import { Float16ArrayOrUndefined } from "./_float16.ts";
 
@@ -615,7 +618,18 @@ export class NDArray {
   }
 
   /**
-   * A copy with elements stored in the given byte order (values unchanged).
+   * A copy with elements stored in the given byte order (values unchanged);
+   * fields of records are converted one by one, whatever order each had.
+   *
+   * @example
+   * ```ts
+   * import { array } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const big = array([1, 258], { dtype: "<u2" }).withByteOrder(">");
+   * assert.deepEqual([...big.data], [0, 1, 1, 2]);
+   * assert.deepEqual(big.toNested(), [1, 258]);
+   * ```
    *
    * @param order `<` or `>`.
    * @returns The converted copy (or this array if nothing changes).
@@ -624,8 +638,61 @@ export class NDArray {
     const dtype = this.dtype.withByteOrder(order);
     if (dtype.equals(this.dtype)) return this;
     const out = this.copy("K");
-    byteswapInPlace(out.data, this.dtype, out.size);
-    return new NDArray(dtype, out.shape, { data: out.data, strides: out.strides });
+    reorderInPlace(out.data, this.dtype, dtype, out.size);
+    return new NDArray(dtype, out.shape, {
+      data: out.data,
+      strides: out.strides,
+      ...(out.objects === null ? {} : { objects: out.objects }),
+    });
+  }
+
+  /**
+   * The values cast to another dtype, as NumPy's `astype`: a new array.
+   * Casting rules (`casting`, default `"unsafe"` as NumPy's) and value
+   * conversions follow NumPy's for numeric dtypes: integers wrap, floats
+   * truncate toward zero, complex keeps the real part, bool is "non-zero".
+   * Any dtype converts to itself or to another byte order.
+   *
+   * @example
+   * ```ts
+   * import { array, ArgumentError } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const a = array([1.9, -1.9, 300.5]);
+   * assert.deepEqual(a.astype("<i4").toNested(), [1, -1, 300]);
+   * assert.deepEqual(a.astype("|u1").toNested(), [1, 255, 44]);
+   * assert.throws(() => a.astype("<i8", { casting: "safe" }), ArgumentError);
+   * ```
+   *
+   * @param dtype The dtype wanted.
+   * @param options The casting rule, and `copy: false` to get this array back when nothing changes.
+   * @returns The cast array.
+   */
+  astype(dtype: DType | Descr, options?: AstypeOptions): NDArray {
+    return castArray(this, DType.parse(dtype), options);
+  }
+
+  /**
+   * The matrix product `this @ other`, as NumPy's `matmul`: 1-D operands are
+   * vectors, stacks of matrices broadcast, and the result has NumPy's dtype
+   * (`int64 @ int64` is `int64` with wraparound, `int @ float` is `float64`,
+   * `float32 @ float32` is `float32`).
+   *
+   * @example The seed's product
+   * ```ts
+   * import { array } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const a = array([[1], [2]]);
+   * const b = array([[3, 4]]);
+   * assert.deepEqual(a.matmul(b).toNested(), [[3n, 4n], [6n, 8n]]);
+   * ```
+   *
+   * @param other The right operand.
+   * @returns The product.
+   */
+  matmul(other: NDArray): NDArray {
+    return matmul(this, other);
   }
 
   /**
