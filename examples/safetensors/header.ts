@@ -34,7 +34,17 @@ export type SafetensorsDType =
   | "I64"
   | "U64";
 
-/** Bytes per element of each dtype ndio reads. */
+/**
+ * Bytes per element of each dtype ndio reads.
+ *
+ * @example
+ * ```ts
+ * import { DTYPE_SIZES } from "@ndio-examples/safetensors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DTYPE_SIZES.BF16, 2);
+ * ```
+ */
 export const DTYPE_SIZES: Readonly<Record<SafetensorsDType, number>> = Object.freeze({
   BOOL: 1,
   U8: 1,
@@ -57,7 +67,19 @@ export const DTYPE_SIZES: Readonly<Record<SafetensorsDType, number>> = Object.fr
 /** Dtypes of newer safetensors versions that pack elements below a byte, or that ndio does not decode. */
 const KNOWN_UNSUPPORTED: ReadonlySet<string> = new Set(["F4", "F6_E2M3", "F6_E3M2", "F8_E8M0"]);
 
-/** The default of `maxHeaderSize`: the limit of the reference implementation. */
+/**
+ * The default of `maxHeaderSize`: the limit of the reference implementation.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_HEADER_SIZE, readHeaderLength } from "@ndio-examples/safetensors";
+ * import assert from "node:assert/strict";
+ *
+ * const prefix = new Uint8Array(8);
+ * new DataView(prefix.buffer).setUint32(0, DEFAULT_MAX_HEADER_SIZE + 1, true);
+ * assert.throws(() => readHeaderLength(prefix, { fileLength: 2 ** 30 }), /maxHeaderSize/);
+ * ```
+ */
 export const DEFAULT_MAX_HEADER_SIZE = 100_000_000;
 
 /** One tensor as the header describes it. */

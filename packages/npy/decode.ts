@@ -21,6 +21,22 @@ export interface DecodeNpyOptions extends NpyHeaderOptions, NpyPickleOptions {
 /**
  * The array over `data` (the data bytes only) that a header describes: C
  * or Fortran strides, a subarray dtype absorbed into the shape.
+ *
+ * @example
+ * ```ts
+ * import { arrayFromData, encodeNpy, parseNpyHeader } from "@ndio/npy";
+ * import { arange } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = encodeNpy(arange(6, { dtype: "<i2" }).reshape([2, 3]).T);
+ * const header = parseNpyHeader(bytes);
+ * const array = arrayFromData(header, bytes.subarray(header.dataOffset));
+ * assert.deepEqual(array.toNested(), [[0, 3], [1, 4], [2, 5]]);
+ * ```
+ *
+ * @param header The parsed header.
+ * @param data The data bytes.
+ * @returns A view of `data`.
  */
 export function arrayFromData(header: NpyHeader, data: Uint8Array): NDArray {
   const { dtype, shape, fortranOrder } = header;
@@ -30,7 +46,26 @@ export function arrayFromData(header: NpyHeader, data: Uint8Array): NDArray {
   });
 }
 
-/** Checks that `available` bytes hold the header's data. */
+/**
+ * Checks that `available` bytes hold the header's data; throws a
+ * `TruncatedError` naming the offset where the data ends early.
+ *
+ * @example
+ * ```ts
+ * import { checkDataLength, encodeNpy, parseNpyHeader } from "@ndio/npy";
+ * import { zeros, TruncatedError } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const header = parseNpyHeader(encodeNpy(zeros([100])));
+ * checkDataLength(header, 800, 0);
+ * assert.throws(() => checkDataLength(header, 792, 0), TruncatedError);
+ * ```
+ *
+ * @param header The parsed header.
+ * @param available The bytes of data present.
+ * @param base The offset of the `.npy` in a larger input, for the message.
+ * @param what What holds the data, for the message.
+ */
 export function checkDataLength(
   header: NpyHeader,
   available: number,

@@ -22,7 +22,18 @@ import { type LiteralNode, literalText, parseLiteral, UNEXPECTED_END } from "./_
 /** The format versions of `.npy`: 1.0, 2.0 (4-byte header length) and 3.0 (UTF-8 header). */
 export type NpyVersion = 1 | 2 | 3;
 
-/** The six bytes every `.npy` file starts with: `\x93NUMPY`. */
+/**
+ * The six bytes every `.npy` file starts with: `\x93NUMPY`.
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, NPY_MAGIC } from "@ndio/npy";
+ * import { zeros } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(encodeNpy(zeros([1])).subarray(0, 6), NPY_MAGIC);
+ * ```
+ */
 export const NPY_MAGIC: Uint8Array = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 
 /**
@@ -33,16 +44,43 @@ export const NPY_MAGIC: Uint8Array = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x5
  * parser is linear in the header length with bounded nesting, so the limit
  * here only bounds memory; 1 MiB admits structured dtypes with thousands of
  * fields that NumPy itself refuses without `max_header_size`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_HEADER_SIZE, maxHeaderSizeOf } from "@ndio/npy";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(maxHeaderSizeOf({}), DEFAULT_MAX_HEADER_SIZE);
+ * ```
  */
 export const DEFAULT_MAX_HEADER_SIZE: number = 1 << 20;
 
-/** NumPy aligns the start of the data to this many bytes. */
+/**
+ * NumPy aligns the start of the data to this many bytes.
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, NPY_ALIGNMENT, parseNpyHeader } from "@ndio/npy";
+ * import { zeros } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(parseNpyHeader(encodeNpy(zeros([3]))).dataOffset % NPY_ALIGNMENT, 0);
+ * ```
+ */
 export const NPY_ALIGNMENT = 64;
 
 /**
  * Spaces NumPy leaves after the dict so the length of the growth axis (the
  * first axis, the last in Fortran order) can be rewritten in place: room for
  * 21 digits, the length of `str(8 * 2**64 - 1)`.
+ *
+ * @example
+ * ```ts
+ * import { GROWTH_AXIS_MAX_DIGITS } from "@ndio/npy";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(String(8n * 2n ** 64n - 1n).length, GROWTH_AXIS_MAX_DIGITS);
+ * ```
  */
 export const GROWTH_AXIS_MAX_DIGITS = 21;
 
@@ -89,10 +127,37 @@ export interface NpyPrefix {
   readonly dataOffset: number;
 }
 
-/** Bytes needed to read the fixed prefix of any version. */
+/**
+ * Bytes needed to read the fixed prefix of any version.
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, NPY_PREFIX_LENGTH, parseNpyPrefix } from "@ndio/npy";
+ * import { zeros } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const prefix = parseNpyPrefix(encodeNpy(zeros([2])).subarray(0, NPY_PREFIX_LENGTH));
+ * assert.equal(prefix.version, 1);
+ * ```
+ */
 export const NPY_PREFIX_LENGTH = 12;
 
-/** Checks and returns the `maxHeaderSize` option. */
+/**
+ * Checks and returns the `maxHeaderSize` option.
+ *
+ * @example
+ * ```ts
+ * import { maxHeaderSizeOf } from "@ndio/npy";
+ * import { ArgumentError } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(maxHeaderSizeOf({ maxHeaderSize: 10000 }), 10000);
+ * assert.throws(() => maxHeaderSizeOf({ maxHeaderSize: -1 }), ArgumentError);
+ * ```
+ *
+ * @param options The options.
+ * @returns The limit in bytes.
+ */
 export function maxHeaderSizeOf(options: NpyHeaderOptions | undefined): number {
   const limit = options?.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
   if (!Number.isSafeInteger(limit) || limit < 0) {
@@ -207,7 +272,27 @@ export function parseNpyHeader(bytes: Uint8Array, options?: NpyHeaderOptions): N
   return parseNpyHeaderAt(bytes, options, 0);
 }
 
-/** {@linkcode parseNpyHeader} with error offsets shifted by `base`. */
+/**
+ * {@linkcode parseNpyHeader} with error offsets shifted by `base`, for a
+ * `.npy` inside a larger input (an `.npz` member, a stream).
+ *
+ * @example
+ * ```ts
+ * import { encodeNpy, parseNpyHeaderAt } from "@ndio/npy";
+ * import { zeros } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = encodeNpy(zeros([2]));
+ * assert.throws(() => parseNpyHeaderAt(bytes.subarray(0, 20), undefined, 1000), {
+ *   offset: 1020,
+ * });
+ * ```
+ *
+ * @param bytes The start of the `.npy`.
+ * @param options The header size limit.
+ * @param base The offset of `bytes` in the whole input.
+ * @returns The header.
+ */
 export function parseNpyHeaderAt(
   bytes: Uint8Array,
   options: NpyHeaderOptions | undefined,

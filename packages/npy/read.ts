@@ -46,6 +46,18 @@ function checkSource(source: ByteSource): void {
 /**
  * Reads the header of the `.npy` that starts at `offset` in a source.
  *
+ * @example
+ * ```ts
+ * import { encodeNpy, readNpyHeaderAt } from "@ndio/npy";
+ * import { bytesSource, zeros } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const npy = encodeNpy(zeros([4], { dtype: "<i4" }));
+ * const stream = new Uint8Array([...npy, ...npy]);
+ * const second = await readNpyHeaderAt(bytesSource(stream), npy.length);
+ * assert.deepEqual(second.shape, [4]);
+ * ```
+ *
  * @param source The source.
  * @param offset Where the `.npy` starts.
  * @param options The header size limit.

@@ -170,6 +170,20 @@ export class NpyStreamWriter {
    * Appends rows: an array of shape `[k, ...rowShape]` with the writer's
    * dtype (a strided view is fine; it is copied in pieces, never whole).
    *
+   * @example
+   * ```ts
+   * import { decodeNpy, NpyStreamWriter } from "@ndio/npy";
+   * import { array, bytesSink } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const sink = bytesSink();
+   * const writer = new NpyStreamWriter(sink, { dtype: "<i4", rowShape: [2] });
+   * await writer.append(array([[1, 2]], { dtype: "<i4" }));
+   * await writer.append(array([[3, 4], [5, 6]], { dtype: "<i4" }).T.T);
+   * await writer.close();
+   * assert.deepEqual(decodeNpy(sink.bytes()).toNested(), [[1, 2], [3, 4], [5, 6]]);
+   * ```
+   *
    * @param chunk The rows.
    */
   async append(chunk: NDArray): Promise<void> {
@@ -212,6 +226,17 @@ export class NpyStreamWriter {
    * Finishes the file: rewrites the header with the final shape (for
    * seekable sinks) or checks the announced row count. Does not close the
    * sink.
+   *
+   * @example
+   * ```ts
+   * import { NpyStreamWriter } from "@ndio/npy";
+   * import { bytesSink } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const writer = new NpyStreamWriter(bytesSink(), { dtype: "<f8" });
+   * const header = await writer.close(); // no rows: an empty array
+   * assert.deepEqual(header.shape, [0]);
+   * ```
    *
    * @returns The final header.
    */
