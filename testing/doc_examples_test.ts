@@ -7,6 +7,8 @@ import { missingExamples } from "./doc_examples.ts";
 const COMPLETE: readonly string[] = [
   "packages/npy/mod.ts",
   "packages/npy/fs.ts",
+  "packages/text/mod.ts",
+  "packages/cli/mod.ts",
   "examples/safetensors/mod.ts",
 ];
 

@@ -130,7 +130,9 @@ function show(file: ViewedFile): void {
     }),
   );
   result.hidden = false;
-  showStatus(`Read ${file.arrays.length} array${file.arrays.length === 1 ? "" : "s"}.`);
+  showStatus(
+    `Read ${file.arrays.length} array${file.arrays.length === 1 ? "" : "s"} from ${file.fileName}.`,
+  );
   select(0);
 }
 

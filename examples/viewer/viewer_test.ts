@@ -47,6 +47,12 @@ np.save(f"{d}/ints.npy", ints)
 files["ints"] = f"{d}/ints.npy"
 arrays["ints"] = [entry(ints)]
 
+seed = np.random.default_rng(1).integers(1, 100, (4, 5, 6))
+np.savetxt(f"{d}/seed.txt", seed.reshape(20, 6), fmt="%d", delimiter="\t",
+           header="Original shape: (4, 5, 6)")
+files["seed"] = f"{d}/seed.txt"
+arrays["seed"] = [entry(seed)]
+
 with open(f"{d}/broken.npy", "wb") as f:
     f.write(b"\\x93NUMPY\\x01\\x00\\x10\\x00{'descr': '<f8'")
 files["broken"] = f"{d}/broken.npy"
@@ -60,16 +66,14 @@ async function pixel(page: Page, x: number, y: number): Promise<number[]> {
   }, [x, y]);
 }
 
+/** Picks a file and waits until the page has read it (or failed to). */
 async function openFile(page: Page, path: string): Promise<void> {
-  const before = await page.textContent("#status");
   await page.setInputFiles("#file", path);
-  await page.waitForFunction(
-    (previous) => {
-      const text = document.getElementById("status")?.textContent ?? "";
-      return text !== previous && !text.startsWith("Reading");
-    },
-    before,
-  );
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  await page.waitForFunction((name) => {
+    const text = document.getElementById("status")?.textContent ?? "";
+    return text.includes(name) && !text.startsWith("Reading");
+  }, name);
 }
 
 async function tableRows(page: Page): Promise<string[][]> {
@@ -159,6 +163,16 @@ Deno.test({
       assert.equal(await page.textContent("#dtype"), ">i8 (int64)");
       assert.equal(await page.textContent("#repr"), made.arrays["ints"]![0]!.repr);
       assert.equal(await page.getAttribute("#heatmap", "data-min"), "-3");
+
+      // The seed's savetxt: a 3-D int array as tab-separated text under a shape header.
+      await openFile(page, made.files["seed"]!);
+      assert.equal(await page.getAttribute("#format", "data-id"), "text");
+      const seed = made.arrays["seed"]![0]!;
+      assert.deepEqual(await tableRows(page), [["(the array)", seed.dtype, "(4, 5, 6)"]]);
+      assert.equal(await page.textContent("#repr"), seed.repr);
+      assert.equal(await page.inputValue("#slice"), "0, :, :");
+      assert.equal(await page.getAttribute("#heatmap", "data-rows"), "5");
+      assert.equal(await page.getAttribute("#heatmap", "data-columns"), "6");
 
       // A truncated file: a typed error, shown, not thrown.
       await openFile(page, made.files["broken"]!);

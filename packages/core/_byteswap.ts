@@ -86,26 +86,13 @@ function swapUnits(
 
 /** Reverses `n` consecutive scalars of `width` bytes starting at `at`. */
 function swapRun(bytes: Uint8Array, at: number, width: number, n: number): void {
-  const address = bytes.byteOffset + at;
-  if (n >= 16 && address % 4 === 0 && (width === 4 || width === 8)) {
-    const words = new Uint32Array(bytes.buffer, address, (n * width) / 4);
-    if (width === 4) {
-      for (let i = 0; i < words.length; i++) words[i] = bswap32(words[i]!);
-    } else {
-      for (let i = 0; i < words.length; i += 2) {
-        const lo = words[i]!;
-        words[i] = bswap32(words[i + 1]!);
-        words[i + 1] = bswap32(lo);
-      }
-    }
-    return;
-  }
-  if (n >= 16 && width === 2 && address % 2 === 0) {
-    const halves = new Uint16Array(bytes.buffer, address, n);
-    for (let i = 0; i < n; i++) {
-      const x = halves[i]!;
-      halves[i] = ((x & 0xff) << 8) | (x >>> 8);
-    }
+  if (n >= 8 && (width === 2 || width === 4 || width === 8)) {
+    // Engines compile DataView reads and writes with an explicit byte order
+    // to single load/byte-swap/store instructions.
+    const view = new DataView(bytes.buffer, bytes.byteOffset + at, n * width);
+    if (width === 2) swap16(view, n);
+    else if (width === 4) swap32(view, n);
+    else swap64(view, n);
     return;
   }
   for (let u = 0, p = at; u < n; u++, p += width) {
@@ -117,6 +104,18 @@ function swapRun(bytes: Uint8Array, at: number, width: number, n: number): void 
   }
 }
 
-function bswap32(x: number): number {
-  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+function swap16(view: DataView, n: number): void {
+  for (let p = 0; p < 2 * n; p += 2) view.setUint16(p, view.getUint16(p, true), false);
+}
+
+function swap32(view: DataView, n: number): void {
+  for (let p = 0; p < 4 * n; p += 4) view.setUint32(p, view.getUint32(p, true), false);
+}
+
+function swap64(view: DataView, n: number): void {
+  for (let p = 0; p < 8 * n; p += 8) {
+    const low = view.getUint32(p, true);
+    view.setUint32(p, view.getUint32(p + 4, true), false);
+    view.setUint32(p + 4, low, false);
+  }
 }

@@ -12,7 +12,7 @@
 // - to uint64: x >= 2^63 converts x - 2^63 and adds 2^63 back (0 when that
 //   overflows), else as int64.
 
-import type { DType } from "./dtype.ts";
+import { type DType, LITTLE_ENDIAN } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
 import { halfToNumber, numberToHalf } from "./_float16.ts";
 import { byteswapInPlace } from "./_byteswap.ts";
@@ -151,6 +151,14 @@ function toUint64(x: number): bigint {
   return toInt64(x);
 }
 
+/** The common float-to-int case in one tight loop: truncate, int32 overflow gives -2^31. */
+function truncateToInt32(src: Float64Array | Float32Array, out: Int32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    const t = Math.trunc(src[i]!);
+    out[i] = t >= -TWO31 && t < TWO31 ? t : -TWO31;
+  }
+}
+
 /** A bigint rounded once to the nearest float32 (ties to even), as a C cast does. */
 export function bigintToFloat32(v: bigint): number {
   const n = Number(v);
@@ -167,6 +175,44 @@ export function bigintToFloat32(v: bigint): number {
 }
 
 type Reader = (i: number) => number;
+
+// 64-bit integers are read and written as two 32-bit halves: far faster than
+// a BigInt per element.
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+const TWO32 = 2 ** 32;
+
+function halves(a: BigInt64Array | BigUint64Array): [Uint32Array, Int32Array] {
+  return [
+    new Uint32Array(a.buffer, a.byteOffset, a.length * 2),
+    new Int32Array(a.buffer, a.byteOffset, a.length * 2),
+  ];
+}
+
+/** Element i of a 64-bit integer array as a double, rounded once (exact below 2^53). */
+function int64Reader(a: BigInt64Array | BigUint64Array): Reader {
+  const [u, s] = halves(a);
+  return a instanceof BigInt64Array
+    ? (i) => s[2 * i + HI]! * TWO32 + u[2 * i + LO]!
+    : (i) => u[2 * i + HI]! * TWO32 + u[2 * i + LO]!;
+}
+
+/** int64/uint64 to float64 in one tight loop, each value rounded once. */
+function int64ToFloat64(src: BigInt64Array | BigUint64Array, out: Float64Array): void {
+  const [u, s] = halves(src);
+  if (src instanceof BigInt64Array) {
+    for (let i = 0; i < out.length; i++) out[i] = s[2 * i + HI]! * TWO32 + u[2 * i + LO]!;
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = u[2 * i + HI]! * TWO32 + u[2 * i + LO]!;
+  }
+}
+
+/** Writes an integer-valued double below 2^63 in magnitude as element i of a 64-bit array. */
+function writeInt64(u: Uint32Array, i: number, t: number): void {
+  const hi = Math.floor(t / TWO32);
+  u[2 * i + HI] = hi;
+  u[2 * i + LO] = t - hi * TWO32;
+}
 
 /**
  * Converts `count` elements of `from` held in `src` into `dst` of `to`
@@ -189,7 +235,7 @@ export function convertBuffer(
   const real: Reader = half
     ? (i) => halfToNumber(s[i]!)
     : big
-    ? (i) => Number((src as BigInt64Array)[i]!)
+    ? int64Reader(src as BigInt64Array)
     : fk === "b"
     ? (i) => (s[i]! !== 0 ? 1 : 0)
     : (i) => s[i * step]!;
@@ -198,8 +244,8 @@ export function convertBuffer(
     if (fk === "c") {
       for (let i = 0; i < count; i++) out[i] = s[2 * i] !== 0 || s[2 * i + 1] !== 0 ? 1 : 0;
     } else if (big) {
-      const b = src as BigInt64Array;
-      for (let i = 0; i < count; i++) out[i] = b[i] !== 0n ? 1 : 0;
+      const [u] = halves(src as BigInt64Array);
+      for (let i = 0; i < count; i++) out[i] = (u[2 * i]! | u[2 * i + 1]!) !== 0 ? 1 : 0;
     } else {
       for (let i = 0; i < count; i++) out[i] = real(i) !== 0 ? 1 : 0;
     }
@@ -215,10 +261,14 @@ export function convertBuffer(
     const out = dst as Float32Array | Float64Array;
     const outStep = tk === "c" ? 2 : 1;
     const single = to.itemsize === (tk === "c" ? 8 : 4);
-    if (big) {
+    if (big && !single && outStep === 1) {
+      int64ToFloat64(src as BigInt64Array, out as Float64Array);
+    } else if (big) {
       const b = src as BigInt64Array;
       for (let i = 0; i < count; i++) {
-        out[i * outStep] = single ? bigintToFloat32(b[i]!) : Number(b[i]!);
+        const d = real(i);
+        // Below 2^53 the double is exact, so one rounding to float32 is right.
+        out[i * outStep] = single && Math.abs(d) > 2 ** 53 ? bigintToFloat32(b[i]!) : d;
       }
     } else if (fk === "c" && tk === "c") {
       out.set(src as Float32Array | Float64Array);
@@ -236,18 +286,30 @@ export function convertBuffer(
     const out = dst as BigInt64Array;
     if (big) {
       out.set(src as BigInt64Array);
-    } else if (fromFloat) {
+      return;
+    }
+    const [u] = halves(out);
+    if (fromFloat) {
       const convert = tk === "i" ? toInt64 : toUint64;
-      for (let i = 0; i < count; i++) out[i] = convert(real(i));
+      for (let i = 0; i < count; i++) {
+        const x = real(i);
+        const t = Math.trunc(x);
+        // In-range values go straight to the halves; the edges through BigInt.
+        if (t > -(2 ** 53) && t < 2 ** 53) writeInt64(u, i, t);
+        else out[i] = convert(x);
+      }
     } else {
-      for (let i = 0; i < count; i++) out[i] = BigInt(real(i));
+      for (let i = 0; i < count; i++) writeInt64(u, i, real(i));
     }
     return;
   }
   const out = dst as Int32Array;
   if (big) {
-    const b = src as BigInt64Array;
-    for (let i = 0; i < count; i++) out[i] = Number(BigInt.asIntN(32, b[i]!));
+    // The low 32 bits; storing wraps them to the target's width.
+    const [, low] = halves(src as BigInt64Array);
+    for (let i = 0; i < count; i++) out[i] = low[2 * i + LO]!;
+  } else if (fromFloat && fk === "f" && !half && !(tk === "u" && to.itemsize === 4)) {
+    truncateToInt32(src as Float64Array, out);
   } else if (fromFloat) {
     const convert = tk === "u" && to.itemsize === 4
       ? (half ? toUint32ViaInt64 : toUint32)

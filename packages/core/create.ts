@@ -11,6 +11,8 @@ import { ArgumentError } from "./errors.ts";
 import { NDArray, shapeSize } from "./ndarray.ts";
 import type { Order, TypedArray } from "./ndarray.ts";
 import { Complex, PyFloat } from "./value.ts";
+import { pythonFloatRepr } from "./_python_literal.ts";
+import { numberToHalf } from "./_float16.ts";
 import { Float16ArrayOrUndefined } from "./_float16.ts";
 
 /** Options of {@linkcode array} and {@linkcode fromNested}. */
@@ -78,9 +80,16 @@ export function array(values: unknown, options?: ArrayOptions): NDArray {
 }
 
 /**
- * Makes an array from nested JS arrays. Without a dtype, infers as NumPy
- * does: booleans → `|b1`, integers → `<i8`, any float → `<f8`, any complex
- * → `<c16`, strings → `<U<longest>`, bytes → `|S<longest>`.
+ * Makes an array from nested JS arrays, as `np.array`. Without a dtype it
+ * infers NumPy's: booleans → `|b1`; integers → `<i8`, or `<u8` when every
+ * integer is 2^63 or more (mixed with smaller ones: `<f8`); any float →
+ * `<f8` (an integral JS number is an int unless it is beyond int64 and
+ * uint64); any complex → `<c16`; strings → `<U<longest>`, bytes →
+ * `|S<longest>`, with numbers among strings printed as Python's `str()` (a
+ * string dtype at least as long as NumPy makes it: 5 for bool, 21 for
+ * int64, 20 for uint64, 32 for float64, 64 for complex128). Integers outside
+ * int64 and uint64, `null` and other objects are not array data here
+ * (`asArray` makes object arrays of them).
  *
  * @example
  * ```ts
@@ -89,6 +98,8 @@ export function array(values: unknown, options?: ArrayOptions): NDArray {
  *
  * assert.equal(fromNested(["ab", "c"]).dtype.str, "<U2");
  * assert.deepEqual(fromNested([[1], [2]], { dtype: "<f4" }).shape, [2, 1]);
+ * assert.equal(fromNested([2n ** 63n, 1]).dtype.str, "<f8");
+ * assert.deepEqual(fromNested(["a", 1.5]).toNested(), ["a", "1.5"]);
  * ```
  *
  * @param values Nested arrays (or one value for a 0-d array).
@@ -101,9 +112,44 @@ export function fromNested(values: unknown, options?: ArrayOptions): NDArray {
     ? inferDType(values, shape.length)
     : DType.parse(options.dtype);
   const out = new NDArray(dtype, shape);
-  out.assign(values);
+  const isText = dtype.kind === "U" || dtype.kind === "S";
+  out.assign(
+    isText ? mapLeaves(values, shape.length, (v) => textOf(v, dtype.kind === "S")) : values,
+  );
   if (options?.shape !== undefined) return out.reshape(options.shape);
   return out;
+}
+
+function mapLeaves(values: unknown, depth: number, fn: (v: unknown) => unknown): unknown {
+  if (depth === 0) return fn(values);
+  return (values as unknown[]).map((v) => mapLeaves(v, depth - 1, fn));
+}
+
+/** Python's `str()` of a number among strings; bytes decoded as ASCII among strings. */
+function textOf(value: unknown, bytes: boolean): unknown {
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") {
+    return Number.isInteger(value) && !Object.is(value, -0) && Math.abs(value) < 2 ** 64
+      ? BigInt(value).toString()
+      : pythonFloatRepr(value);
+  }
+  if (value instanceof PyFloat) return pythonFloatRepr(value.value);
+  if (value instanceof Complex) return value.toString();
+  if (value instanceof Uint8Array && !bytes) {
+    let text = "";
+    for (const b of value) {
+      if (b > 0x7f) {
+        throw new ArgumentError(
+          "value-invalid",
+          "bytes among strings must be ASCII to be decoded, as NumPy requires",
+        );
+      }
+      text += String.fromCharCode(b);
+    }
+    return text;
+  }
+  return value;
 }
 
 function nestedShape(values: unknown): number[] {
@@ -133,23 +179,56 @@ function ragged(): ArgumentError {
   );
 }
 
-/** The dtype `np.array` would choose for these leaves (`depth` levels of lists). */
+const INT64_MIN = -(2n ** 63n);
+const UINT64_LIMIT = 2n ** 64n;
+const SIGNED_LIMIT = 2n ** 63n;
+
+/**
+ * The dtype `np.array` would choose for these leaves (`depth` levels of
+ * lists); see {@linkcode fromNested}.
+ *
+ * @example
+ * ```ts
+ * import { inferDType } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(inferDType([true, 2], 1).str, "<i8");
+ * assert.equal(inferDType([[1], [2.5]], 2).str, "<f8");
+ * ```
+ *
+ * @param values Nested arrays of values.
+ * @param depth How many levels of arrays lead to the values.
+ * @returns The dtype.
+ */
 export function inferDType(values: unknown, depth: number): DType {
   let kind = 0; // 0 none, 1 bool, 2 int, 3 float, 4 complex
+  let smallInt = false;
+  let bigUnsigned = false;
   let strLen = -1;
   let bytesLen = -1;
-  let bigUnsigned = false;
+  const integer = (v: bigint): void => {
+    if (v >= SIGNED_LIMIT && v < UINT64_LIMIT) bigUnsigned = true;
+    else if (v >= INT64_MIN && v < SIGNED_LIMIT) smallInt = true;
+    else {
+      throw new ArgumentError(
+        "value-out-of-range",
+        `the integer ${v} fits neither int64 nor uint64 (NumPy would make an object array)`,
+      );
+    }
+    kind = Math.max(kind, 2);
+  };
   const visit = (v: unknown, d: number): void => {
     if (d > 0) {
       for (const item of v as unknown[]) visit(item, d - 1);
       return;
     }
     if (typeof v === "boolean") kind = Math.max(kind, 1);
-    else if (typeof v === "bigint") {
-      if (v >= 2n ** 63n) bigUnsigned = true;
-      kind = Math.max(kind, 2);
-    } else if (typeof v === "number") {
-      kind = Math.max(kind, Number.isInteger(v) && !Object.is(v, -0) ? 2 : 3);
+    else if (typeof v === "bigint") integer(v);
+    else if (typeof v === "number") {
+      // An integral number is an int, unless no int64/uint64 holds it (then only a float can).
+      if (Number.isInteger(v) && !Object.is(v, -0) && v >= -(2 ** 63) && v < 2 ** 64) {
+        integer(BigInt(v));
+      } else kind = Math.max(kind, 3);
     } else if (v instanceof PyFloat) kind = Math.max(kind, 3);
     else if (v instanceof Complex) kind = Math.max(kind, 4);
     else if (typeof v === "string") strLen = Math.max(strLen, [...v].length);
@@ -162,18 +241,27 @@ export function inferDType(values: unknown, depth: number): DType {
     }
   };
   visit(values, depth);
-  if (strLen >= 0) return DType.parse(`<U${Math.max(strLen, 1)}`);
-  if (bytesLen >= 0) return DType.parse(`|S${Math.max(bytesLen, 1)}`);
-  switch (kind) {
-    case 1:
-      return DType.parse("|b1");
-    case 2:
-      return DType.parse(bigUnsigned ? "<u8" : "<i8");
-    case 4:
-      return DType.parse("<c16");
-    default:
-      return DType.parse("<f8");
+  // int64 and uint64 values together promote to float64, as in NumPy.
+  if (kind === 2 && smallInt && bigUnsigned) kind = 3;
+  const numeric = kind === 1
+    ? "|b1"
+    : kind === 2
+    ? (bigUnsigned ? "<u8" : "<i8")
+    : kind === 3
+    ? "<f8"
+    : kind === 4
+    ? "<c16"
+    : null;
+  if (strLen >= 0 || bytesLen >= 0) {
+    const numberLength = numeric === null
+      ? 0
+      : ({ "|b1": 5, "<i8": 21, "<u8": 20, "<f8": 32, "<c16": 64 } as Record<string, number>)[
+        numeric
+      ]!;
+    if (strLen >= 0) return DType.parse(`<U${Math.max(strLen, bytesLen, numberLength, 1)}`);
+    return DType.parse(`|S${Math.max(bytesLen, numberLength, 1)}`);
   }
+  return DType.parse(numeric ?? "<f8");
 }
 
 /** Options of {@linkcode zeros}. */
@@ -251,14 +339,75 @@ export function arange(
   const n = Math.max(0, Math.ceil((hi - lo) / by));
   const integral = Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(by);
   const dtype = DType.parse(opts?.dtype ?? (integral ? "<i8" : "<f8"));
-  const out = new NDArray(dtype, [n]);
-  const big = dtype.itemsize === 8 &&
-    (dtype.kind === "i" || dtype.kind === "u" || dtype.kind === "M" || dtype.kind === "m");
-  for (let i = 0; i < n; i++) {
-    const v = lo + i * by;
-    out.set([i], big ? BigInt(v) : v);
+  if (!dtype.isNumeric || dtype.kind === "b" || dtype.isLongDouble) {
+    // Other dtypes element by element, through set().
+    const out = new NDArray(dtype, [n]);
+    const big = dtype.itemsize === 8 && (dtype.kind === "M" || dtype.kind === "m");
+    for (let i = 0; i < n; i++) {
+      const v = lo + i * by;
+      out.set([i], big ? BigInt(v) : v);
+    }
+    return out;
   }
-  return out;
+  return fillRange(lo, by, n, dtype);
+}
+
+/**
+ * NumPy's arange fill: the first two values are cast to the dtype, then
+ * value i is first + i × (second − first), computed in the dtype's own
+ * arithmetic (integers wrap; float16 is computed in float32).
+ */
+function fillRange(lo: number, by: number, n: number, dtype: DType): NDArray {
+  const native = dtype.toNative();
+  const ends = array(new Float64Array([lo, lo + by])).astype(native);
+  const out = new NDArray(native, [n]);
+  if (n === 0) return dtype.isNative ? out : out.withByteOrder(dtype.byteOrder as "<" | ">");
+  const typed = dtype.kind === "f" && dtype.itemsize === 2 ? null : out.toTypedArray();
+  if (dtype.kind === "c") {
+    const first = (ends.get(0) as Complex).re;
+    const single = dtype.itemsize === 8;
+    const difference = (ends.get(1) as Complex).re - first;
+    const delta = single ? Math.fround(difference) : difference;
+    const values = typed as Float64Array | Float32Array;
+    for (let i = 0; i < n; i++) {
+      values[2 * i] = single ? first + Math.fround(Math.fround(i) * delta) : first + i * delta;
+    }
+  } else if (dtype.kind === "f") {
+    const first = Number(ends.get(0));
+    const delta = dtype.itemsize === 8
+      ? Number(ends.get(1)) - first
+      : Math.fround(Number(ends.get(1)) - first);
+    if (dtype.itemsize === 8) {
+      const values = typed as Float64Array;
+      for (let i = 0; i < n; i++) values[i] = first + i * delta;
+    } else if (dtype.itemsize === 4) {
+      const values = typed as Float32Array;
+      for (let i = 0; i < n; i++) values[i] = first + Math.fround(Math.fround(i) * delta);
+    } else {
+      const half = new Uint16Array(out.data.buffer, out.data.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        half[i] = numberToHalf(Math.fround(first + Math.fround(Math.fround(i) * delta)));
+      }
+    }
+  } else if (dtype.itemsize === 8) {
+    const first = BigInt(ends.get(0) as bigint);
+    const delta = BigInt(ends.get(1) as bigint) - first;
+    const values = typed as BigInt64Array;
+    const exact = Math.abs(Number(first)) + n * Math.abs(Number(delta)) < 2 ** 53;
+    if (exact) {
+      const f = Number(first);
+      const d = Number(delta);
+      for (let i = 0; i < n; i++) values[i] = BigInt(f + i * d);
+    } else {
+      for (let i = 0; i < n; i++) values[i] = first + BigInt(i) * delta;
+    }
+  } else {
+    const first = Number(ends.get(0));
+    const delta = (Number(ends.get(1)) - first) | 0;
+    const values = typed as Int32Array;
+    for (let i = 0; i < n; i++) values[i] = (first + Math.imul(i, delta)) | 0;
+  }
+  return dtype.isNative ? out : out.withByteOrder(dtype.byteOrder as "<" | ">");
 }
 
 /** Options of {@linkcode randint}. */

@@ -110,7 +110,17 @@ export interface StructuredOptions {
   readonly itemsize?: number;
 }
 
-/** Whether this platform stores numbers little-endian (all current JS platforms do). */
+/**
+ * Whether this platform stores numbers little-endian (all current JS platforms do).
+ *
+ * @example
+ * ```ts
+ * import { DType, LITTLE_ENDIAN } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DType.parse("<f8").isNative, LITTLE_ENDIAN);
+ * ```
+ */
 export const LITTLE_ENDIAN: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const NATIVE: "<" | ">" = LITTLE_ENDIAN ? "<" : ">";
@@ -313,7 +323,23 @@ export class DType {
     });
   }
 
-  /** A datetime64 (`M`) or timedelta64 (`m`) dtype with a unit. */
+  /**
+   * A datetime64 (`M`) or timedelta64 (`m`) dtype with a unit.
+   *
+   * @example
+   * ```ts
+   * import { DType } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(DType.datetime("M", "ms", { count: 10 }).str, "<M8[10ms]");
+   * assert.equal(DType.datetime("m", "s", { byteOrder: ">" }).name, "timedelta64[s]");
+   * ```
+   *
+   * @param kind `M` for datetime64, `m` for timedelta64.
+   * @param unit The time unit.
+   * @param options The unit multiple and the byte order (default native).
+   * @returns The dtype.
+   */
   static datetime(
     kind: "M" | "m",
     unit: DateTimeUnit,
@@ -357,7 +383,20 @@ export class DType {
     return structuredDescr(this);
   }
 
-  /** The descr as the Python literal NumPy writes into `.npy` headers. */
+  /**
+   * The descr as the Python literal NumPy writes into `.npy` headers.
+   *
+   * @example
+   * ```ts
+   * import { DType } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(DType.parse(">U3").descrRepr(), "'>U3'");
+   * assert.equal(DType.parse([["x", "<i4"]]).descrRepr(), "[('x', '<i4')]");
+   * ```
+   *
+   * @returns The Python literal.
+   */
   descrRepr(): string {
     return pythonRepr(descrToPython(this.descr));
   }
@@ -451,12 +490,38 @@ export class DType {
     return new DType({ ...this.#init(), byteOrder: order });
   }
 
-  /** The same dtype in this platform's byte order. */
+  /**
+   * The same dtype in this platform's byte order.
+   *
+   * @example
+   * ```ts
+   * import { DType } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(DType.parse(">f8").toNative().str, "<f8");
+   * ```
+   *
+   * @returns The native dtype (this one when already native).
+   */
   toNative(): DType {
     return this.isNative ? this : this.withByteOrder(NATIVE);
   }
 
-  /** True when both dtypes describe the same bytes the same way. */
+  /**
+   * True when both dtypes describe the same bytes the same way.
+   *
+   * @example
+   * ```ts
+   * import { DType } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.ok(DType.parse("float64").equals(DType.parse("<f8")));
+   * assert.ok(!DType.parse("<f8").equals(DType.parse(">f8")));
+   * ```
+   *
+   * @param other The other dtype.
+   * @returns Whether they are equal.
+   */
   equals(other: DType): boolean {
     if (this === other) return true;
     if (
@@ -486,7 +551,22 @@ export class DType {
     return true;
   }
 
-  /** Throws an UnsupportedError when this dtype cannot take part in arithmetic. */
+  /**
+   * Throws when this dtype cannot take part in arithmetic: an
+   * `UnsupportedError` for long doubles, an `ArgumentError` for non-numeric
+   * dtypes.
+   *
+   * @example
+   * ```ts
+   * import { ArgumentError, DType } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * DType.parse("<i4").assertArithmetic("matmul");
+   * assert.throws(() => DType.parse("<U2").assertArithmetic("matmul"), ArgumentError);
+   * ```
+   *
+   * @param operation The operation's name, for the message.
+   */
   assertArithmetic(operation: string): void {
     if (this.isLongDouble) {
       throw new UnsupportedError(
@@ -502,7 +582,20 @@ export class DType {
     }
   }
 
-  /** Python's `repr()` of the dtype: `dtype('float64')`, `dtype('>i4')`, `dtype([('x', '<i4')])`. */
+  /**
+   * Python's `repr()` of the dtype: `dtype('float64')`, `dtype('>i4')`, `dtype([('x', '<i4')])`.
+   *
+   * @example
+   * ```ts
+   * import { DType } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(String(DType.parse("<f8")), "dtype('float64')");
+   * assert.equal(String(DType.parse(">i4")), "dtype('>i4')");
+   * ```
+   *
+   * @returns The repr.
+   */
   toString(): string {
     return dtypeRepr(this);
   }

@@ -19,10 +19,31 @@ export interface Slice {
   readonly step: number | null;
 }
 
-/** The ellipsis `...`: as many full slices as the other items leave. */
+/**
+ * The ellipsis `...`: as many full slices as the other items leave.
+ *
+ * @example
+ * ```ts
+ * import { arange, ellipsis } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const a = arange(24, { dtype: "<i4" }).reshape([2, 3, 4]);
+ * assert.deepEqual(a.index([ellipsis, 0]).shape, [2, 3]);
+ * ```
+ */
 export const ellipsis = "..." as const;
 
-/** `np.newaxis`: inserts an axis of length 1. */
+/**
+ * `np.newaxis`: inserts an axis of length 1.
+ *
+ * @example
+ * ```ts
+ * import { arange, newaxis, slice } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(arange(3).index([slice(null, null), newaxis]).shape, [3, 1]);
+ * ```
+ */
 export const newaxis: null = null;
 
 /** One item of a basic index. */
@@ -153,7 +174,22 @@ export function indexLayout(
   return { shape: outShape, strides: outStrides, offset };
 }
 
-/** Python's `slice.indices(n)` plus the length: `[start, stop, step, length]`. */
+/**
+ * Python's `slice.indices(n)` plus the length: `[start, stop, step, length]`.
+ *
+ * @example
+ * ```ts
+ * import { resolveSlice, slice } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(resolveSlice(slice(null, null, -2), 5), [4, -1, -2, 3]);
+ * assert.deepEqual(resolveSlice(slice(2, 100), 5), [2, 5, 1, 3]);
+ * ```
+ *
+ * @param s The slice.
+ * @param n The length of the axis.
+ * @returns Start, stop, step and the number of elements selected.
+ */
 export function resolveSlice(s: Slice, n: number): [number, number, number, number] {
   const step = s.step ?? 1;
   if (step === 0) throw new ArgumentError("index-invalid", "slice step cannot be zero");

@@ -232,6 +232,22 @@ function maxAbs(values: BigInt64Array | BigUint64Array): number {
   return max;
 }
 
+// The innermost loops are small functions of their own: engines compile a
+// hot small function at once, while a hot loop nested in a long-running one
+// is compiled "on stack" and thrown away each time the inner loop exits.
+
+/** acc[row + j] += v × b[from + j] for j < m. */
+function axpy(
+  acc: Float64Array,
+  row: number,
+  v: number,
+  b: ArrayLike<number>,
+  from: number,
+  m: number,
+): void {
+  for (let j = 0; j < m; j++) acc[row + j]! += v * b[from + j]!;
+}
+
 function floatKernel(
   a: ArrayLike<number>,
   aAt: number,
@@ -243,13 +259,20 @@ function floatKernel(
   m: number,
 ): void {
   for (let i = 0; i < n; i++) {
-    const row = i * m;
-    for (let p = 0; p < k; p++) {
-      const v = a[aAt + i * k + p]!;
-      const from = bAt + p * m;
-      for (let j = 0; j < m; j++) acc[row + j]! += v * b[from + j]!;
-    }
+    for (let p = 0; p < k; p++) axpy(acc, i * m, a[aAt + i * k + p]!, b, bAt + p * m, m);
   }
+}
+
+/** The same in wrapping 32-bit integer arithmetic. */
+function axpyInt32(
+  acc: Int32Array,
+  row: number,
+  v: number,
+  b: ArrayLike<number>,
+  from: number,
+  m: number,
+): void {
+  for (let j = 0; j < m; j++) acc[row + j] = (acc[row + j]! + Math.imul(v, b[from + j]!)) | 0;
 }
 
 function int32Kernel(
@@ -263,12 +286,7 @@ function int32Kernel(
   m: number,
 ): void {
   for (let i = 0; i < n; i++) {
-    const row = i * m;
-    for (let p = 0; p < k; p++) {
-      const v = a[aAt + i * k + p]! | 0;
-      const from = bAt + p * m;
-      for (let j = 0; j < m; j++) acc[row + j] = (acc[row + j]! + Math.imul(v, b[from + j]!)) | 0;
-    }
+    for (let p = 0; p < k; p++) axpyInt32(acc, i * m, a[aAt + i * k + p]! | 0, b, bAt + p * m, m);
   }
 }
 
@@ -355,17 +373,26 @@ function complexKernel(
   for (let i = 0; i < n; i++) {
     for (let p = 0; p < k; p++) {
       const at = 2 * (aAt + i * k + p);
-      const re = a[at]!;
-      const im = a[at + 1]!;
-      const from = 2 * (bAt + p * m);
-      const row = 2 * i * m;
-      for (let j = 0; j < m; j++) {
-        const c = b[from + 2 * j]!;
-        const d = b[from + 2 * j + 1]!;
-        acc[row + 2 * j]! += re * c - im * d;
-        acc[row + 2 * j + 1]! += re * d + im * c;
-      }
+      complexAxpy(acc, 2 * i * m, a[at]!, a[at + 1]!, b, 2 * (bAt + p * m), m);
     }
   }
   out.set(acc, 2 * outAt);
+}
+
+/** acc[row + j] += (re + i·im) × b[from + j] over m interleaved complex values. */
+function complexAxpy(
+  acc: Float64Array,
+  row: number,
+  re: number,
+  im: number,
+  b: ArrayLike<number>,
+  from: number,
+  m: number,
+): void {
+  for (let j = 0; j < m; j++) {
+    const c = b[from + 2 * j]!;
+    const d = b[from + 2 * j + 1]!;
+    acc[row + 2 * j]! += re * c - im * d;
+    acc[row + 2 * j + 1]! += re * d + im * c;
+  }
 }

@@ -114,12 +114,13 @@ function isContiguous(
   itemsize: number,
   order: Order,
 ): boolean {
+  // Like NumPy: empty arrays are contiguous, and axes of length 1 have no say.
+  if (shape.includes(0)) return true;
   let expected = itemsize;
   const n = shape.length;
   for (let k = 0; k < n; k++) {
     const i = order === "C" ? n - 1 - k : k;
     const dim = shape[i]!;
-    if (dim === 0) return true;
     if (dim === 1) continue;
     if (strides[i] !== expected) return false;
     expected *= dim;
@@ -563,33 +564,46 @@ export class NDArray {
     const innerStride = strides[inner]!;
     const rowBytes = innerLength * itemsize;
     const rowsPerChunk = Math.max(1, Math.floor(chunkBytes / rowBytes));
-    const counters = new Array<number>(inner).fill(0);
     const rows = size / innerLength;
     const data = this.data;
+    // Gather with the widest word that every element start is aligned to.
+    const { low, high } = extent(this.shape, this.strides, itemsize);
+    const first = data.byteOffset + this.offset + low;
+    let word = 1;
+    for (const w of [4, 2]) {
+      const aligned = itemsize % w === 0 && first % w === 0 &&
+        shape.every((n, k) => n === 1 || strides[k]! % w === 0);
+      if (aligned) {
+        word = w;
+        break;
+      }
+    }
+    const words = (high - low) / word;
+    const base = this.offset + low;
+    const walk: RowWalk = {
+      shape,
+      strides,
+      counters: new Array<number>(inner).fill(0),
+      offset: this.offset,
+      base,
+      word,
+      per: itemsize / word,
+      step: innerStride / word,
+      innerLength,
+      contiguousRows: innerStride === itemsize,
+    };
+    const source = word === 4
+      ? new Uint32Array(data.buffer, first, words)
+      : word === 2
+      ? new Uint16Array(data.buffer, first, words)
+      : data.subarray(base, this.offset + high);
     let row = 0;
     while (row < rows) {
       const count = Math.min(rowsPerChunk, rows - row);
       const out = new Uint8Array(count * rowBytes);
-      let o = 0;
-      for (let r = 0; r < count; r++) {
-        let at = this.offset;
-        for (let k = 0; k < inner; k++) at += counters[k]! * strides[k]!;
-        if (innerStride === itemsize) {
-          out.set(data.subarray(at, at + rowBytes), o);
-          o += rowBytes;
-        } else if (itemsize === 1) {
-          for (let i = 0; i < innerLength; i++, at += innerStride) out[o++] = data[at]!;
-        } else {
-          for (let i = 0; i < innerLength; i++, at += innerStride) {
-            out.set(data.subarray(at, at + itemsize), o);
-            o += itemsize;
-          }
-        }
-        for (let k = inner - 1; k >= 0; k--) {
-          if (++counters[k]! < shape[k]!) break;
-          counters[k] = 0;
-        }
-      }
+      if (word === 4) gatherRows32(walk, data, source as Uint32Array, out, count);
+      else if (word === 2) gatherRows16(walk, data, source as Uint16Array, out, count);
+      else gatherRows8(walk, data, source as Uint8Array, out, count);
       row += count;
       yield out;
     }
@@ -912,3 +926,157 @@ const TYPED_ARRAYS: Readonly<Record<string, TypedArrayConstructor>> = {
   M8: BigInt64Array,
   m8: BigInt64Array,
 };
+
+/** Where a strided walk is: its axes (slowest first), the row counters, the word size. */
+interface RowWalk {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly counters: number[];
+  /** The array's offset in its data. */
+  readonly offset: number;
+  /** The byte offset in the data of the lowest element (word 0 of the source). */
+  readonly base: number;
+  readonly word: number;
+  /** Words per element. */
+  readonly per: number;
+  /** Words between elements of a row. */
+  readonly step: number;
+  readonly innerLength: number;
+  readonly contiguousRows: boolean;
+}
+
+/** Byte offset of the current row's first element, then advances the counters. */
+function nextRow(walk: RowWalk): number {
+  const { counters, strides, shape } = walk;
+  const inner = counters.length;
+  let at = walk.offset;
+  for (let k = 0; k < inner; k++) at += counters[k]! * strides[k]!;
+  for (let k = inner - 1; k >= 0; k--) {
+    if (++counters[k]! < shape[k]!) break;
+    counters[k] = 0;
+  }
+  return at;
+}
+
+// One gather per word width keeps each loop monomorphic. Rows are copied in
+// tiles of TILE × TILE elements so that a transposed read stays in cache.
+// The innermost copies are small functions of their own: engines compile a
+// hot small function at once, while a hot loop nested in a long-running one
+// is compiled "on stack" and thrown away each time the inner loop exits.
+const TILE = 64;
+
+function rowStarts(walk: RowWalk, rows: number, word: number): Float64Array {
+  const starts = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) starts[r] = (nextRow(walk) - walk.base) / word;
+  return starts;
+}
+
+type Words = Uint8Array | Uint16Array | Uint32Array;
+
+/** Copies n elements of one word, `step` words apart, to consecutive words. */
+function copyStrided1<T extends Words>(
+  target: T,
+  o: number,
+  source: T,
+  p: number,
+  n: number,
+  step: number,
+): void {
+  for (let i = 0; i < n; i++, p += step) target[o + i] = source[p]!;
+}
+
+/** The same for elements of two words. */
+function copyStrided2<T extends Words>(
+  target: T,
+  o: number,
+  source: T,
+  p: number,
+  n: number,
+  step: number,
+): void {
+  for (let i = 0; i < n; i++, p += step) {
+    target[o + 2 * i] = source[p]!;
+    target[o + 2 * i + 1] = source[p + 1]!;
+  }
+}
+
+/** The same for elements of `per` words. */
+function copyStridedN<T extends Words>(
+  target: T,
+  o: number,
+  source: T,
+  p: number,
+  n: number,
+  step: number,
+  per: number,
+): void {
+  for (let i = 0; i < n; i++, p += step) {
+    for (let j = 0; j < per; j++) target[o++] = source[p + j]!;
+  }
+}
+
+function gatherRows<T extends Words>(
+  walk: RowWalk,
+  data: Uint8Array,
+  source: T,
+  target: T,
+  rows: number,
+): void {
+  const { per, step, innerLength, word } = walk;
+  const rowWords = innerLength * per;
+  if (walk.contiguousRows) {
+    for (let r = 0; r < rows; r++) {
+      const at = nextRow(walk);
+      target.set(
+        source.subarray((at - walk.base) / word, (at - walk.base) / word + rowWords),
+        r * rowWords,
+      );
+    }
+    void data;
+    return;
+  }
+  const starts = rowStarts(walk, rows, word);
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let i0 = 0; i0 < innerLength; i0 += TILE) {
+      const n = Math.min(innerLength, i0 + TILE) - i0;
+      for (let r = r0; r < r1; r++) {
+        const p = starts[r]! + i0 * step;
+        const o = r * rowWords + i0 * per;
+        if (per === 1) copyStrided1(target, o, source, p, n, step);
+        else if (per === 2) copyStrided2(target, o, source, p, n, step);
+        else copyStridedN(target, o, source, p, n, step, per);
+      }
+    }
+  }
+}
+
+function gatherRows32(
+  walk: RowWalk,
+  data: Uint8Array,
+  source: Uint32Array,
+  out: Uint8Array,
+  rows: number,
+): void {
+  gatherRows(walk, data, source, new Uint32Array(out.buffer, out.byteOffset, out.length / 4), rows);
+}
+
+function gatherRows16(
+  walk: RowWalk,
+  data: Uint8Array,
+  source: Uint16Array,
+  out: Uint8Array,
+  rows: number,
+): void {
+  gatherRows(walk, data, source, new Uint16Array(out.buffer, out.byteOffset, out.length / 2), rows);
+}
+
+function gatherRows8(
+  walk: RowWalk,
+  data: Uint8Array,
+  source: Uint8Array,
+  out: Uint8Array,
+  rows: number,
+): void {
+  gatherRows(walk, data, source, out, rows);
+}

@@ -74,16 +74,26 @@ function validate(plugin: unknown, position: number): FormatPlugin {
       throw new ArgumentError("plugin-invalid", `${name} has a ${fn} that is not a function`);
     }
   }
-  if (p.decode === undefined && p.encode === undefined) {
-    throw new ArgumentError("plugin-invalid", `${name} can neither decode nor encode`);
+  if (
+    p.decode === undefined && p.read === undefined && p.encode === undefined &&
+    p.write === undefined
+  ) {
+    throw new ArgumentError("plugin-invalid", `${name} can neither read nor write`);
   }
   return p as FormatPlugin;
 }
 
-function extensionOf(fileName: string): string {
-  const base = fileName.replace(/[?#].*$/, "").split(/[\\/]/).pop() ?? "";
-  const dot = base.lastIndexOf(".");
-  return dot <= 0 ? "" : base.slice(dot).toLowerCase();
+/** The last path segment of a file name or URL, lowercased. */
+function baseName(fileName: string): string {
+  return (fileName.replace(/[?#].*$/, "").split(/[\\/]/).pop() ?? "").toLowerCase();
+}
+
+/** Whether the file name ends with one of the plugin's extensions (".tar.gz" works too). */
+function claimsName(plugin: FormatPlugin, base: string): boolean {
+  return plugin.extensions.some((e) => {
+    const ext = e.toLowerCase();
+    return base.length > ext.length && base.endsWith(ext);
+  });
 }
 
 function safeScore(plugin: FormatPlugin, head: Uint8Array, hint: SniffHint | undefined): number {
@@ -127,19 +137,17 @@ export function createRegistry(plugins: readonly FormatPlugin[]): Registry {
     plugins: list,
     get: (id) => byId.get(id),
     forFileName(fileName) {
-      const ext = extensionOf(fileName);
-      return ext === ""
-        ? []
-        : list.filter((p) => p.extensions.some((e) => e.toLowerCase() === ext));
+      const base = baseName(fileName);
+      return list.filter((p) => claimsName(p, base));
     },
     rank(head, hint) {
-      const ext = hint?.fileName === undefined ? "" : extensionOf(hint.fileName);
+      const base = hint?.fileName === undefined ? "" : baseName(hint.fileName);
       return list
         .map((plugin, order) => ({
           plugin,
           order,
           score: safeScore(plugin, head, hint),
-          extensionMatch: ext !== "" && plugin.extensions.some((e) => e.toLowerCase() === ext),
+          extensionMatch: base !== "" && claimsName(plugin, base),
         }))
         .filter((c) => c.score > 0)
         .sort((a, b) =>

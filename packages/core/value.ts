@@ -1,5 +1,20 @@
 /**
- * The Python value tree: how pickled Python data is represented in ndio.
+ * The content model every ndio format shares, and the Python value tree.
+ *
+ * A format holds one of three kinds of content (`Content` in `plugin.ts`):
+ *
+ * | kind | what | formats |
+ * |---|---|---|
+ * | `array` | one `NDArray` | `.npy`, delimited text |
+ * | `arrays` | an ordered `ReadonlyMap<string, NDArray>` of named arrays | `.npz` |
+ * | `value` | a Python value tree ({@linkcode PyValue}) | pickles |
+ *
+ * `convertContent` moves between them with NumPy's semantics: one array is
+ * `arr_0`; a dict becomes named arrays as `np.savez(**d)` makes them
+ * (`np.asanyarray` of each value); named arrays become a dict.
+ *
+ * The value tree represents Python data as plain JavaScript where a type
+ * maps one to one, and as small classes where it does not:
  *
  * | Python | ndio |
  * |---|---|
@@ -13,12 +28,22 @@
  * | `bytearray` | {@linkcode PyByteArray} |
  * | `list` | `Array` |
  * | `tuple` | {@linkcode PyTuple} |
- * | `dict`, `OrderedDict` | `Map` (ordered; keys may be any value) |
- * | `set`, `frozenset` | {@linkcode PySet} |
+ * | `dict`, `OrderedDict` | `Map`, in insertion order; keys may be any value (object keys such as tuples compare by identity, so look them up by iterating) |
+ * | `set`, `frozenset` | {@linkcode PySet}, items in pickled order |
  * | `slice`, `range` | {@linkcode PySlice}, {@linkcode PyRange} |
  * | NumPy array | `NDArray` |
- * | NumPy scalar | {@linkcode NumpyScalar} |
- * | anything else (inert mode only) | {@linkcode PyObject} |
+ * | NumPy scalar (`np.float32(1.5)`) | {@linkcode NumpyScalar}: a dtype and a 0-d array |
+ * | anything else (inert mode only) | {@linkcode PyObject}, a placeholder that runs nothing |
+ *
+ * Array elements, as `NDArray.get` returns them: bool → `boolean`; integers
+ * up to 32 bits and float16/32/64 → `number`; 64-bit integers, datetime64
+ * and timedelta64 → `bigint` (NaT is -2^63; the unit is the dtype's);
+ * complex → {@linkcode Complex}; `S` → a string of one char per byte,
+ * trailing NULs stripped; `U` → a string; `V` and long doubles (`f16`,
+ * `c32`) → the raw bytes; records → a plain object by field name, subarray
+ * fields as `NDArray` views; `O` → the stored value of the tree.
+ *
+ * `reprValue` prints any of it as Python's `repr()` does.
  *
  * @module
  */
@@ -26,7 +51,18 @@
 import type { NDArray } from "./ndarray.ts";
 import { pythonFloatRepr } from "./_python_literal.ts";
 
-/** A complex number. */
+/**
+ * A complex number.
+ *
+ * @example
+ * ```ts
+ * import { array, Complex } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const z = array([new Complex(1, 2)]).get(0) as Complex;
+ * assert.deepEqual([z.re, z.im], [1, 2]);
+ * ```
+ */
 export class Complex {
   /** The real part. */
   readonly re: number;
@@ -52,7 +88,20 @@ export class Complex {
     this.im = im;
   }
 
-  /** Python's `repr(complex)`. */
+  /**
+   * Python's `repr(complex)`.
+   *
+   * @example
+   * ```ts
+   * import { Complex } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(String(new Complex(0, 1)), "1j");
+   * assert.equal(String(new Complex(1.5, -0)), "(1.5-0j)");
+   * ```
+   *
+   * @returns The repr.
+   */
   toString(): string {
     return pythonComplexRepr(this.re, this.im);
   }
@@ -84,12 +133,37 @@ export class PyFloat {
     this.value = value;
   }
 
-  /** The number itself, so arithmetic works. */
+  /**
+   * The number itself, so arithmetic works.
+   *
+   * @example
+   * ```ts
+   * import { PyFloat } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(+new PyFloat(2) * 3, 6);
+   * ```
+   *
+   * @returns The value.
+   */
   valueOf(): number {
     return this.value;
   }
 
-  /** Python's `repr(float)`. */
+  /**
+   * Python's `repr(float)`.
+   *
+   * @example
+   * ```ts
+   * import { PyFloat } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(String(new PyFloat(-0)), "-0.0");
+   * assert.equal(String(new PyFloat(1e16)), "1e+16");
+   * ```
+   *
+   * @returns The repr.
+   */
   toString(): string {
     return pythonFloatRepr(this.value);
   }

@@ -192,7 +192,9 @@ function scaleExact(hi: number, lo: number, loDigits: number, scale: number): nu
   return r;
 }
 
+export let slowCalls = 0;
 function slowFloat(buf: Uint8Array, start: number, end: number): number {
+  slowCalls++;
   const value = Number(latin1.decode(buf.subarray(start, end)));
   parseStatus = value === value ? 0 : BAD;
   return value;

@@ -76,9 +76,12 @@ export class TableReader {
   #skip: number;
   #kind: Kind;
   #slots: Slot[] | null = null;
-  #values: Float64Array = new Float64Array(1024);
+  #values: Float64Array = new Float64Array(0);
+  /** 64-bit integers (and inferred columns until a float shows up) as 32-bit halves, low first. */
+  #words: Int32Array = new Int32Array(0);
+  #wide = false;
   #length = 0;
-  #bigs: Map<number, bigint> | null = null;
+  #sized = false;
   #strings: unknown[] = [];
   #records: unknown[][] = [];
   #lo = 0;
@@ -103,6 +106,10 @@ export class TableReader {
     if (dtype !== null && (dtype.kind === "i" || dtype.kind === "u")) {
       [this.#lo, this.#hi] = intRange(dtype);
     }
+    this.#wide = this.#kind === "infer" ||
+      (this.#kind === "int" && dtype!.itemsize === 8);
+    if (this.#wide) this.#words = new Int32Array(2048);
+    else this.#values = new Float64Array(1024);
   }
 
   /** Whether maxRows rows have been read. */
@@ -281,23 +288,71 @@ export class TableReader {
   }
 
   #ensure(n: number): void {
-    if (this.#length + n <= this.#values.length) return;
-    let size = this.#values.length * 2;
+    const capacity = this.#wide ? this.#words.length / 2 : this.#values.length;
+    if (this.#length + n <= capacity) return;
+    let size = Math.max(capacity * 2, 1024);
     while (size < this.#length + n) size *= 2;
-    const next = new Float64Array(size);
-    next.set(this.#values.subarray(0, this.#length));
-    this.#values = next;
+    this.#resize(size);
+  }
+
+  #resize(size: number): void {
+    if (this.#wide) {
+      const next = new Int32Array(size * 2);
+      next.set(this.#words.subarray(0, this.#length * 2));
+      this.#words = next;
+    } else {
+      const next = new Float64Array(size);
+      next.set(this.#values.subarray(0, this.#length));
+      this.#values = next;
+    }
   }
 
   #push(x: number): void {
-    if (this.#length === this.#values.length) this.#ensure(1);
-    this.#values[this.#length++] = x;
+    this.#ensure(1);
+    if (this.#wide) {
+      const i = 2 * this.#length++;
+      if (x >= -2147483648 && x < 2147483648) {
+        this.#words[i] = x | 0;
+        this.#words[i + 1] = x < 0 ? -1 : 0;
+      } else {
+        const hi = Math.floor(x / 4294967296);
+        this.#words[i] = (x - hi * 4294967296) | 0;
+        this.#words[i + 1] = hi | 0;
+      }
+    } else {
+      this.#values[this.#length++] = x;
+    }
   }
 
   #pushBig(x: bigint): void {
-    this.#bigs ??= new Map();
-    this.#bigs.set(this.#length, x);
-    this.#push(Number(x));
+    if (!this.#wide) {
+      this.#push(Number(x));
+      return;
+    }
+    this.#ensure(1);
+    const i = 2 * this.#length++;
+    const u = BigInt.asUintN(64, x);
+    this.#words[i] = Number(u & 0xffffffffn) | 0;
+    this.#words[i + 1] = Number(u >> 32n) | 0;
+  }
+
+  /** An inferred column turned out to hold floats: the integers so far become doubles. */
+  #becomeFloat(): void {
+    this.#kind = "float";
+    if (!this.#wide) return;
+    const words = this.#words;
+    const n = this.#length;
+    const values = new Float64Array(Math.max(1024, words.length / 2));
+    for (let i = 0; i < n; i++) {
+      const lo = words[2 * i]! >>> 0;
+      const hi = words[2 * i + 1]!;
+      values[i] = hi >= -0x200000 && hi < 0x200000
+        ? hi * 4294967296 + lo
+        : Number(BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo)));
+    }
+    this.#values = values;
+    this.#words = new Int32Array(0);
+    this.#wide = false;
   }
 
   #parseInto(kind: Kind, src: Uint8Array, s: number, e: number, line: number, column: number) {
@@ -317,7 +372,7 @@ export class TableReader {
         }
         const f = parseFloatBytes(src, s, e);
         if (parseStatus !== 0) throw this.#fail(this.#text(src, s, e), "a number", line, column);
-        this.#kind = "float";
+        this.#becomeFloat();
         this.#push(f);
         return;
       }
@@ -455,7 +510,7 @@ export class TableReader {
       return;
     }
     if (typeof value !== "number") throw this.#fail(text, this.#typeName(), line, column);
-    if (kind === "infer") this.#kind = "float";
+    if (kind === "infer") this.#becomeFloat();
     if ((kind === "int" || kind === "bool") && !Number.isInteger(value)) {
       throw this.#fail(text, this.#typeName(), line, column);
     }
@@ -482,95 +537,126 @@ export class TableReader {
     const delim = whitespace ? -1 : c.delimiter![0]!;
     const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
     const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
-    // Only complete lines.
+    // Only complete lines (a final \r may yet be followed by \n).
     let end = limit;
     if (!final) {
       while (end > from && buf[end - 1] !== 10 && buf[end - 1] !== 13) end--;
-      if (end > 0 && buf[end - 1] === 13 && end === limit) end--; // \r may precede \n
+      if (end > 0 && buf[end - 1] === 13 && end === limit) end--;
       while (end > from && buf[end - 1] !== 10 && buf[end - 1] !== 13) end--;
     }
     const n = this.columns;
-    const maxRows = c.maxRows;
+    if (!this.#sized && final) {
+      // The whole input is here: size the store once from the first line's length.
+      this.#sized = true;
+      let k = from;
+      while (k < end && buf[k] !== 10) k++;
+      const rows = Math.ceil((end - from) / Math.max(1, k - from + 1) * 1.15) + 16;
+      this.#ensure(Math.min(rows * n, 1 << 27));
+    }
+    // Hot state in locals; written back by done().
+    const isFloat = this.#kind === "float";
+    const isInt = this.#kind === "int";
+    const lo = this.#lo;
+    const hi = this.#hi;
+    const wide = this.#wide;
+    const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
     const maxLine = c.maxLineLength;
+    let rows = this.rows;
+    let length = this.#length;
+    const startRows = rows;
+    const done = (at: number): number => {
+      this.#length = length;
+      this.line += rows - startRows;
+      this.rows = rows;
+      return at;
+    };
+    let capacity = wide ? this.#words.length >> 1 : this.#values.length;
+    let values = this.#values;
+    let words = this.#words;
     let pos = from;
     while (pos < end) {
-      if (maxRows >= 0 && this.rows >= maxRows) return pos;
+      if (rows >= maxRows) return done(pos);
       const lineStart = pos;
-      const base = this.#length;
-      this.#ensure(n);
-      const values = this.#values;
+      if (length + n > capacity) {
+        // Grow to what the rest of the input needs at the rate seen so far
+        // (doubling a large store would copy it and touch twice the memory).
+        this.#length = length;
+        const perByte = ((rows - startRows) * n + n) / (pos - from + 1);
+        const projected = length + Math.ceil((end - pos) * perByte * 1.1) + 4 * n;
+        this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
+        values = this.#values;
+        words = this.#words;
+        capacity = wide ? words.length >> 1 : values.length;
+      }
       let i = pos;
       let k = 0;
-      let lineEnd = -1;
+      let b = -1;
       for (;;) {
-        if (whitespace) { while (i < end && (buf[i] === 32 || buf[i] === 9)) i++; }
+        if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
         const fieldStart = i;
         // Digits accumulate on the way: a plain integer needs no second pass.
         let value = 0;
-        let digits = 0;
-        let plain = true;
         let negative = false;
         if (i < end && buf[i] === 45) {
           negative = true;
           i++;
         }
-        let b = -1;
+        const digitsStart = i;
+        b = -1;
         while (i < end) {
           b = buf[i]!;
           if (b >= 48 && b <= 57) {
             value = value * 10 + (b - 48);
-            digits++;
             i++;
-            continue;
+          } else break;
+        }
+        const digits = i - digitsStart;
+        let plain = true;
+        if (i < end) {
+          // Anything but a field end makes the field non-plain: find its end.
+          if (
+            !(b === delim || b === 10 || b === 13 || b === c1 || b === c2 ||
+              (whitespace && (b === 32 || b === 9)))
+          ) {
+            plain = false;
+            while (++i < end) {
+              b = buf[i]!;
+              if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+              if (whitespace && (b === 32 || b === 9)) break;
+            }
           }
-          if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
-          if (whitespace && (b === 32 || b === 9)) break;
-          plain = false;
-          i++;
         }
         if (i >= end) b = -1;
         const fieldEnd = i;
-        if (fieldEnd === fieldStart && k === 0 && (whitespace || b !== delim)) {
-          // An empty line or a comment line: leave it to the general path.
-          if (k === 0) {
-            this.#length = base;
-            return lineStart;
-          }
-        }
-        if (whitespace && fieldEnd === fieldStart) {
-          // Trailing blanks, then the line ends.
-          lineEnd = i;
+        if (fieldEnd === fieldStart) {
+          // An empty or comment line goes to the general path; in whitespace
+          // mode an empty field after blanks just ends the line.
+          if (k === 0 || !whitespace) return done(lineStart);
           break;
         }
-        if (k >= n) {
-          this.#length = base;
-          return lineStart; // ragged: the general path reports it
-        }
-        if (plain && digits > 0 && digits <= 15 && this.#kind !== "float") {
-          const x = negative ? -value : value;
-          if (this.#kind === "int" && (x < this.#lo || x > this.#hi)) {
-            this.#length = base;
-            return lineStart;
-          }
-          values[base + k] = x === 0 ? 0 : x;
+        if (k >= n) return done(lineStart); // ragged: the general path reports it
+        let x: number;
+        if (plain && digits > 0 && digits <= 15 && !isFloat) {
+          x = negative ? -value : value;
+          if (isInt && (x < lo || x > hi)) return done(lineStart);
         } else {
-          const x = this.#kind === "float"
-            ? parseFloatBytes(buf, fieldStart, fieldEnd)
-            : this.#kind === "int"
-            ? parseIntBytes(buf, fieldStart, fieldEnd)
-            : (() => {
-              const y = parseIntBytes(buf, fieldStart, fieldEnd);
-              if (parseStatus === 0) return y;
-              if (parseStatus === BIG) return NaN; // leave to the general path
-              const f = parseFloatBytes(buf, fieldStart, fieldEnd);
-              if (parseStatus === 0) this.#kind = "float";
-              return f;
-            })();
-          if (parseStatus !== 0 || (this.#kind === "int" && (x < this.#lo || x > this.#hi))) {
-            this.#length = base;
-            return lineStart;
+          if (isFloat) x = parseFloatBytes(buf, fieldStart, fieldEnd);
+          else x = parseIntBytes(buf, fieldStart, fieldEnd);
+          // Failures, big integers and (when inferring) floats: the general path decides.
+          if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) return done(lineStart);
+        }
+        if (wide) {
+          const at = 2 * (length + k);
+          if (x < 2147483648 && x >= -2147483648) {
+            words[at] = x | 0;
+            words[at + 1] = x < 0 ? -1 : 0;
+          } else {
+            const high = Math.floor(x / 4294967296);
+            words[at] = (x - high * 4294967296) | 0;
+            words[at + 1] = high | 0;
           }
-          values[base + k] = x;
+        } else {
+          values[length + k] = x === 0 && !isFloat ? 0 : x;
         }
         k++;
         if (b === delim && delim !== -1) {
@@ -578,31 +664,22 @@ export class TableReader {
           continue;
         }
         if (whitespace && (b === 32 || b === 9)) continue;
-        lineEnd = i;
         break;
       }
-      if (k !== n) {
-        this.#length = base;
-        return lineStart;
-      }
+      if (k !== n) return done(lineStart);
       // Skip a comment to the line's end, then the line break.
-      let j = lineEnd;
+      let j = i;
       while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      if (j - lineStart > maxLine) {
-        this.#length = base;
-        return lineStart;
-      }
-      if (j < end && buf[j] === 13 && j + 1 < limit && buf[j + 1] === 10) j++;
-      else if (j < end && buf[j] === 13 && j + 1 >= limit && !final) {
-        this.#length = base;
-        return lineStart;
+      if (j - lineStart > maxLine) return done(lineStart);
+      if (j < end && buf[j] === 13) {
+        if (j + 1 < limit && buf[j + 1] === 10) j++;
+        else if (j + 1 >= limit && !final) return done(lineStart);
       }
       pos = j < end ? j + 1 : end;
-      this.#length = base + n;
-      this.rows++;
-      this.line++;
+      length += n;
+      rows++;
     }
-    return pos;
+    return done(pos);
   }
 
   /** The array read so far (call once, at the end). */
@@ -661,23 +738,18 @@ export class TableReader {
     if (kind === "infer" && rows === 0) {
       return new NDArray("<f8", shape);
     }
-    if (kind === "infer" || (kind === "int" && dtype!.itemsize === 8)) {
-      const out = new NDArray(kind === "infer" ? "<i8" : dtype!.toNative(), shape);
-      const words = new Int32Array(out.data.buffer, out.data.byteOffset, count * 2);
-      for (let i = 0; i < count; i++) {
-        const x = values[i]!;
-        const hi = Math.floor(x / 4294967296);
-        words[2 * i] = (x - hi * 4294967296) | 0;
-        words[2 * i + 1] = hi | 0;
-      }
-      if (this.#bigs !== null) {
-        const big = out.toTypedArray() as BigInt64Array;
-        for (const [i, v] of this.#bigs) big[i] = BigInt.asIntN(64, v);
-      }
-      return finish(out, dtype);
+    if (this.#wide) {
+      const words = this.#words;
+      const bytes = count * 8 < words.byteLength * 0.5
+        ? new Uint8Array(words.buffer.slice(0, count * 8))
+        : new Uint8Array(words.buffer, 0, count * 8);
+      return finish(
+        new NDArray(kind === "infer" ? "<i8" : dtype!.toNative(), shape, { data: bytes }),
+        dtype,
+      );
     }
     if (kind === "float" && (dtype === null || (dtype.itemsize === 8 && dtype.kind === "f"))) {
-      const bytes = count * 8 < values.byteLength * 0.75
+      const bytes = count * 8 < values.byteLength * 0.5
         ? new Uint8Array(values.buffer.slice(0, count * 8))
         : new Uint8Array(values.buffer, 0, count * 8);
       return finish(new NDArray("<f8", shape, { data: bytes }), dtype);

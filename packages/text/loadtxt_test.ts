@@ -221,3 +221,15 @@ print('true' if np.array_equal(a, b) else 'false')
   assert.equal(same, true);
   void savetxtBytes;
 });
+
+Deno.test("the store grows when later lines are longer than the first", () => {
+  const lines = ["1 2"];
+  for (let i = 0; i < 5000; i++) lines.push(`${1e12 + i} -${i * 1000003}`);
+  const a = loadtxt(lines.join("\n"));
+  assert.equal(a.dtype.str, "<i8");
+  assert.deepEqual([...a.shape], [5001, 2]);
+  assert.equal(a.get(5000, 0), BigInt(1e12 + 4999));
+  assert.equal(a.get(5000, 1), -BigInt(4999 * 1000003));
+  const f = loadtxt(lines.join("\n"), { dtype: "float64" });
+  assert.equal(f.get(4000, 1), -3999 * 1000003);
+});

@@ -1,7 +1,8 @@
 // Runs under Node.js's own test runner (`node --test roundtrip.mjs`) in a
 // directory whose node_modules holds the ndio packages as `deno pack` builds
 // them: it proves the published JavaScript works outside Deno. node_test.ts
-// sets it up. Files it writes to $NDIO_NODE_OUT are checked with NumPy there.
+// sets it up: it reads what NumPy wrote to $NDIO_NODE_IN (numpy_inputs.py) and
+// writes files to $NDIO_NODE_OUT that NumPy then checks (numpy_check.py).
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,8 +10,10 @@ import { test } from "node:test";
 
 import * as core from "@ndio/core";
 import * as npy from "@ndio/npy";
+import * as text from "@ndio/text";
 import * as safetensors from "@ndio-examples/safetensors";
 
+const inputs = process.env.NDIO_NODE_IN;
 const out = process.env.NDIO_NODE_OUT;
 const repo = process.env.NDIO_REPO;
 
@@ -85,6 +88,37 @@ test("npy: round trips, and files for NumPy to check", async () => {
   }
   const registry = core.createRegistry([npy.npyPlugin]);
   assert.equal(registry.detect(npy.encodeNpy(arrays.f2)).id, "npy");
+});
+
+const toBigInts = (nested) => Array.isArray(nested) ? nested.map(toBigInts) : BigInt(nested);
+
+test("text: reads NumPy's savetxt files as np.loadtxt; writes np.savetxt's bytes", () => {
+  const expected = JSON.parse(readFileSync(join(inputs, "expected.json"), "utf8"));
+  const seed = text.loadtxt(readFileSync(join(inputs, "seed_ints.txt")), {
+    delimiter: "\t",
+    dtype: "<i8",
+  });
+  assert.deepEqual(seed.shape, [10, 10, 10]); // the "Original shape" header restores it
+  assert.deepEqual(seed.toNested(), toBigInts(expected.seed_ints));
+  const floats = text.loadtxt(readFileSync(join(inputs, "floats.txt"), "utf8"));
+  assert.equal(floats.dtype.str, "<f8");
+  assert.deepEqual(floats.toNested(), expected.floats);
+
+  const ints = seed.reshape([100, 10]);
+  const csv = text.savetxt(ints, {
+    fmt: "%d",
+    delimiter: ",",
+    header: "Original shape: (10, 10, 10)",
+  });
+  assert.deepEqual(text.loadtxt(csv, { delimiter: "," }).toNested(), seed.toNested());
+  const registry = core.createRegistry([text.textPlugin]);
+  assert.equal(registry.detect(new TextEncoder().encode(csv), { fileName: "a.csv" }).id, "text");
+  if (out) {
+    writeFileSync(join(out, "text_ints.csv"), csv);
+    writeFileSync(join(out, "text_ints.npy"), npy.encodeNpy(ints));
+    writeFileSync(join(out, "text_floats.txt"), text.savetxt(floats));
+    writeFileSync(join(out, "text_floats.npy"), npy.encodeNpy(floats));
+  }
 });
 
 test("safetensors (a third-party plugin): round trip and a NumPy-made fixture", () => {

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { createAtomicFileSink, openFileSource, readFileBytes, writeFileAtomic } from "./fs.ts";
+import { ArgumentError, NdioError, TruncatedError } from "./mod.ts";
+
+async function listDir(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  return names.sort();
+}
+
+Deno.test("openFileSource reads ranges of a file and reports truncation", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data.bin`;
+  await Deno.writeFile(path, new Uint8Array(300).map((_, i) => i % 256));
+  using source = openFileSource(path);
+  assert.equal(source.byteLength, 300);
+  assert.deepEqual([...(await source.read(255, 3))], [255, 0, 1]);
+  assert.deepEqual([...(await source.read(10, 2))], [10, 11]);
+  await assert.rejects(() => source.read(299, 2), (e: unknown) => {
+    assert.ok(e instanceof TruncatedError);
+    assert.match(e.message, /data\.bin/);
+    return true;
+  });
+  await assert.rejects(() => source.read(-1, 2), ArgumentError);
+  assert.deepEqual(readFileBytes(path).length, 300);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("atomic writes replace the target only when complete", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/out.npy`;
+  await Deno.writeFile(path, new Uint8Array([1, 1, 1]));
+  // A failing producer leaves the old file and no temporary file.
+  async function* failing() {
+    yield new Uint8Array([9, 9]);
+    throw new Error("producer failed");
+  }
+  await assert.rejects(() => writeFileAtomic(path, failing()), /producer failed/);
+  assert.deepEqual([...(await Deno.readFile(path))], [1, 1, 1]);
+  assert.deepEqual(await listDir(dir), ["out.npy"]);
+  // An explicit abort does the same.
+  const sink = createAtomicFileSink(path);
+  await sink.write(new Uint8Array([5]));
+  assert.equal((await listDir(dir)).length, 2);
+  await sink.abort();
+  assert.deepEqual(await listDir(dir), ["out.npy"]);
+  await assert.rejects(
+    () => sink.write(new Uint8Array([1])),
+    (e: unknown) => e instanceof NdioError && e.code === "sink-closed",
+  );
+  // Disposal without commit aborts.
+  {
+    await using pending = createAtomicFileSink(path);
+    await pending.write(new Uint8Array([6]));
+  }
+  assert.deepEqual(await listDir(dir), ["out.npy"]);
+  // A completed write replaces the file, header patches included.
+  const ok = createAtomicFileSink(path, { fsync: false });
+  await ok.write(new Uint8Array([0, 0, 3, 4]));
+  await ok.writeAt(0, new Uint8Array([1, 2]));
+  assert.equal(ok.position, 4);
+  await assert.rejects(() => ok.writeAt(3, new Uint8Array(2)), ArgumentError);
+  // The failed patch aborted the writer; start again.
+  assert.deepEqual(await listDir(dir), ["out.npy"]);
+  await writeFileAtomic(path, [new Uint8Array([1, 2]), new Uint8Array([3, 4])]);
+  assert.deepEqual([...(await Deno.readFile(path))], [1, 2, 3, 4]);
+  assert.deepEqual(await listDir(dir), ["out.npy"]);
+  // A target in a missing directory fails before anything is written.
+  assert.throws(() => createAtomicFileSink(`${dir}/missing/x.npy`), Deno.errors.NotFound);
+  assert.throws(() => createAtomicFileSink(""), ArgumentError);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,70 @@
+"""Checks the files the Node.js test wrote (argv[1]) with NumPy; prints
+{file: "ok" or what differs} as JSON."""
+
+import io
+import json
+import os
+import sys
+
+import numpy as np
+
+d = sys.argv[1]
+report = {}
+
+
+def check(name, fn):
+    try:
+        problem = fn()
+        report[name] = "ok" if problem is None else problem
+    except Exception as e:  # noqa: BLE001 - every failure is reported
+        report[name] = f"{type(e).__name__}: {e}"
+
+
+NPY = {
+    "f2": ("<f2", (2, 2), False, "[[0.5, 65504.0], [-1.1920928955078125e-07, 3.0]]"),
+    "i8_be": (">i8", (3,), False, "[-9223372036854775808, 1, 2]"),
+    "fortran": ("<f8", (2, 3), True, "[[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]]"),
+    "records": ([("x", "<i4"), ("y", "<f8")], (2,), False, "[(1, 2.5), (3, -4.0)]"),
+    "text": ("<U7", (3,), False, "['ndio', 'runs', 'in node']"),
+}
+
+
+def npy(name, want):
+    def run():
+        a = np.load(os.path.join(d, f"{name}.npy"))
+        got = (a.dtype.str if a.dtype.names is None else a.dtype.descr, a.shape,
+               bool(a.flags.f_contiguous and not a.flags.c_contiguous), repr(a.tolist()))
+        return None if got == want else f"got {got}"
+    return run
+
+
+for name, want in NPY.items():
+    check(f"{name}.npy", npy(name, want))
+
+# savetxt: Node's text is byte for byte np.savetxt's for the same array (sent as .npy).
+TEXT = {
+    "text_floats.txt": ("text_floats.npy", {}),
+    "text_ints.csv": ("text_ints.npy", {"fmt": "%d", "delimiter": ",",
+                                        "header": "Original shape: (10, 10, 10)"}),
+}
+
+
+def text(name, source, kwargs):
+    def run():
+        a = np.load(os.path.join(d, source))
+        buf = io.BytesIO()
+        np.savetxt(buf, a, **kwargs)
+        with open(os.path.join(d, name), "rb") as f:
+            ours = f.read()
+        if ours != buf.getvalue():
+            return f"differs from np.savetxt: {ours[:80]!r} vs {buf.getvalue()[:80]!r}"
+        back = np.loadtxt(os.path.join(d, name), delimiter=kwargs.get("delimiter"),
+                          dtype=a.dtype)
+        return None if np.array_equal(back, a) else "np.loadtxt reads other values"
+    return run
+
+
+for name, (source, kwargs) in TEXT.items():
+    check(name, text(name, source, kwargs))
+
+json.dump(report, sys.stdout)
