@@ -52,6 +52,9 @@ export interface NDArrayOptions {
 
 const MAX_BYTES = Number.MAX_SAFE_INTEGER;
 
+/** NumPy 2's limit on the number of dimensions (NPY_MAXDIMS). */
+const MAX_DIMS = 64;
+
 /** The product of a shape, checked against overflow. */
 export function shapeSize(shape: readonly number[]): number {
   let n = 1;
@@ -188,6 +191,12 @@ export class NDArray {
       dims = [...dims, ...sub.shape];
       if (strides !== undefined) strides = [...strides, ...inner];
       type = sub.base;
+    }
+    if (dims.length > MAX_DIMS) {
+      throw new OutOfRangeError(
+        "shape-too-many-dimensions",
+        `an array has at most ${MAX_DIMS} dimensions, as in NumPy, not ${dims.length}`,
+      );
     }
     const size = shapeSize(dims);
     const order = options?.order ?? "C";
@@ -795,6 +804,19 @@ export class NDArray {
             this.shape.join(", ")
           })`,
         );
+      }
+      if (value.dtype.equals(this.dtype) && this.objects === null && this.isCContiguous) {
+        // Same element bytes: copy them in C order, in chunks (views need no gather).
+        const start = this.offset + extent(this.shape, this.strides, this.dtype.itemsize).low;
+        // A source sharing this array's buffer is copied first, in case they overlap.
+        const source = value.data.buffer === this.data.buffer ? value.copy() : value;
+        const pieces = [...source.chunks()];
+        let at = start;
+        for (const piece of pieces) {
+          this.data.set(piece, at);
+          at += piece.length;
+        }
+        return;
       }
       value = value.toNested();
     }

@@ -218,6 +218,8 @@ Deno.test("set rejects values that do not fit, with typed errors", () => {
   assert.throws(() => ints.set([2], 1), OutOfRangeError);
   assert.throws(() => ints.set([0, 0], 1), ArgumentError);
   assert.throws(() => ints.get(0.5), ArgumentError);
+  assert.throws(() => new NDArray("|u1", new Array(65).fill(1)), OutOfRangeError);
+  assert.equal(new NDArray("|u1", new Array(64).fill(1)).ndim, 64);
 });
 
 // ---------------------------------------------------------------------------
@@ -574,4 +576,21 @@ for e in json.loads(${JSON.stringify(JSON.stringify(cases.map(([, , py]) => py))
     assert.equal(got.dtype.str, want.dtype.str, py);
     assert.deepEqual(bytesOf(got), bytesOf(want), py);
   });
+});
+
+Deno.test("assign copies arrays of the same dtype by bytes, overlapping views included", () => {
+  const a = arange(10, { dtype: "<i4" });
+  a.index("1:").assign(a.index(":-1"));
+  assert.deepEqual(a.toNested(), [0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  const b = arange(6, { dtype: "<f8" }).reshape([2, 3]);
+  const target = new NDArray("<f8", [3, 2]);
+  target.assign(b.T);
+  assert.deepEqual(target.toNested(), [[0, 3], [1, 4], [2, 5]]);
+  const strided = new NDArray("<f8", [3, 4]).index(":, ::2");
+  strided.assign(b.T);
+  assert.deepEqual(strided.toNested(), [[0, 3], [1, 4], [2, 5]]);
+  assert.throws(() => target.assign(b), ArgumentError);
+  const cast = new NDArray("<i2", [2, 3]);
+  cast.assign(b);
+  assert.deepEqual(cast.toNested(), [[0, 1, 2], [3, 4, 5]]);
 });

@@ -607,7 +607,18 @@ function arrayToString(
 export function arrayRepr(array: NDArray, options?: PrintOptions): string {
   const s = settings(options);
   const prefix = "array(";
-  const body = arrayToString(array, ", ", prefix, ")", s);
+  // An object array inside itself prints as NumPy prints it: array(..., dtype=object).
+  let body = "...";
+  if (!printing.has(array) && nesting < depthLimit) {
+    printing.add(array);
+    nesting += 1;
+    try {
+      body = arrayToString(array, ", ", prefix, ")", s);
+    } finally {
+      nesting -= 1;
+      printing.delete(array);
+    }
+  }
   const extras: string[] = [];
   const size = array.size;
   if ((size === 0 && !(array.ndim === 1 && array.shape[0] === 0)) || size > s.threshold) {
@@ -756,6 +767,13 @@ export interface ReprOptions extends PrintOptions {
   readonly maxDepth?: number;
 }
 
+// What is being printed right now, across nested calls (object arrays print
+// their elements with reprValue, which prints arrays with arrayRepr): cycles
+// print as Python and NumPy print them, and depth stays bounded.
+const printing = new Set<object>();
+let nesting = 0;
+let depthLimit = 500;
+
 function intRepr(n: number): string {
   if (Number.isInteger(n)) {
     if (Object.is(n, -0)) return "-0.0";
@@ -790,9 +808,11 @@ function intRepr(n: number): string {
  * @returns The repr.
  */
 export function reprValue(value: PyValue, options?: ReprOptions): string {
-  const maxDepth = options?.maxDepth ?? 500;
-  const active = new Set<object>();
-  const go = (v: PyValue, depth: number): string => {
+  const outer = nesting === 0;
+  const savedLimit = depthLimit;
+  if (outer) depthLimit = options?.maxDepth ?? 500;
+  const active = printing;
+  const go = (v: PyValue): string => {
     if (v === null || v === undefined) return "None";
     switch (typeof v) {
       case "boolean":
@@ -810,15 +830,16 @@ export function reprValue(value: PyValue, options?: ReprOptions): string {
     if (v instanceof PyByteArray) return `bytearray(${pythonBytesRepr(v.bytes)})`;
     if (v instanceof NDArray) return arrayRepr(v, options);
     if (v instanceof NumpyScalar) return scalarText(v.array, true);
-    if (depth >= maxDepth) return "...";
+    if (nesting >= depthLimit) return "...";
     if (active.has(v)) {
       if (Array.isArray(v)) return "[...]";
       if (v instanceof Map) return "{...}";
       return "...";
     }
     active.add(v);
+    nesting += 1;
     try {
-      const inner = (items: readonly PyValue[]) => items.map((x) => go(x, depth + 1));
+      const inner = (items: readonly PyValue[]) => items.map((x) => go(x));
       if (Array.isArray(v)) return `[${inner(v).join(", ")}]`;
       if (v instanceof PyTuple) {
         const parts = inner(v.items);
@@ -826,7 +847,7 @@ export function reprValue(value: PyValue, options?: ReprOptions): string {
       }
       if (v instanceof Map) {
         const parts: string[] = [];
-        for (const [key, item] of v) parts.push(`${go(key, depth + 1)}: ${go(item, depth + 1)}`);
+        for (const [key, item] of v) parts.push(`${go(key)}: ${go(item)}`);
         return `{${parts.join(", ")}}`;
       }
       if (v instanceof PySet) {
@@ -846,14 +867,19 @@ export function reprValue(value: PyValue, options?: ReprOptions): string {
       if (v instanceof PyObject) {
         let text = `<${v.qualifiedName}`;
         if (v.args !== null) text += `(${inner(v.args).join(", ")})`;
-        if (v.state !== undefined) text += ` state=${go(v.state, depth + 1)}`;
-        if (v.items.length > 0) text += ` items=${go(v.items, depth + 1)}`;
+        if (v.state !== undefined) text += ` state=${go(v.state)}`;
+        if (v.items.length > 0) text += ` items=${go(v.items)}`;
         return text + " (not loaded)>";
       }
       return `<${Object.prototype.toString.call(v).slice(8, -1)}>`;
     } finally {
+      nesting -= 1;
       active.delete(v);
     }
   };
-  return go(value, 0);
+  try {
+    return go(value);
+  } finally {
+    if (outer) depthLimit = savedLimit;
+  }
 }

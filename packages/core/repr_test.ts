@@ -510,3 +510,34 @@ Deno.test("aligned structured arrays print their dtype as a dict with 'aligned':
   );
   assert.equal(new NDArray(dtype, [3]).toString(), expected);
 });
+
+Deno.test("cycles through object arrays print as NumPy prints them; deep nesting stays bounded", async () => {
+  const expected = await pythonJson<string[]>(
+    `
+import json, numpy as np
+a = np.empty(2, object); a[0] = a; a[1] = [a]
+l = []; b = np.empty(1, object); b[0] = l; l.append(b)
+print(json.dumps([repr(a), repr(l)]))
+`,
+  );
+  const a = new NDArray("|O", [2]);
+  a.set([0], a);
+  a.set([1], [a]);
+  const l: PyValue[] = [];
+  const b = new NDArray("|O", [1]);
+  b.set([0], l);
+  l.push(b);
+  assert.deepEqual([a.toString(), reprValue(l)], expected);
+  // A hostile pickle can nest far deeper than a stack: printing must not overflow.
+  let deep: PyValue = [];
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  const text = reprValue(deep, { maxDepth: 50 });
+  assert.equal(text, "[".repeat(50) + "..." + "]".repeat(50));
+  let arrays: PyValue = null;
+  for (let i = 0; i < 10_000; i++) {
+    const box: NDArray = new NDArray("|O", []);
+    box.set([], arrays);
+    arrays = box;
+  }
+  assert.ok(reprValue(arrays).includes("array(..., dtype=object)"));
+});

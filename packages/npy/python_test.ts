@@ -69,6 +69,7 @@ const LAYOUTS: Omit<Case, "descr">[] = [
   { shape: [5], index: "", transpose: false },
   { shape: [5], index: "2, ...", transpose: false },
   { shape: [0, 3], index: "", transpose: true },
+  { shape: [2, 0, 3], index: "::2, :, ::2", transpose: true },
   { shape: [3, 1, 2], index: "", transpose: true },
 ];
 

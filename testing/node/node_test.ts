@@ -42,6 +42,26 @@ async function npmCache(): Promise<string> {
   return (JSON.parse(text.slice(0, text.lastIndexOf("}") + 1)) as { npmCache: string }).npmCache;
 }
 
+/**
+ * Adds the bare imports of a packed package to its package.json. `deno pack`
+ * leaves out dependencies on workspace members (JSR's own npm packages
+ * declare them), and TypeScript's resolution insists on them.
+ */
+async function declareDependencies(dir: string): Promise<void> {
+  const dependencies: Record<string, string> = {};
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.name.endsWith(".js")) continue;
+    const source = await Deno.readTextFile(`${dir}/${entry.name}`);
+    for (const [, spec] of source.matchAll(/from "((?:@[\w.-]+\/)?[\w.-]+)[^"]*"/g)) {
+      if (!spec!.startsWith("node:")) dependencies[spec!] = "*";
+    }
+  }
+  const file = `${dir}/package.json`;
+  const manifest = JSON.parse(await Deno.readTextFile(file));
+  manifest.dependencies = { ...dependencies, ...manifest.dependencies };
+  await Deno.writeTextFile(file, JSON.stringify(manifest, null, 2));
+}
+
 /** Packs every package with `deno pack` and unpacks it into `modules`, as npm would install it. */
 async function install(dir: string, modules: string): Promise<void> {
   await Promise.all(PACKAGES.map(async ([path, name]) => {
@@ -61,6 +81,7 @@ async function install(dir: string, modules: string): Promise<void> {
       `${modules}/${name}`,
     ], dir);
     assert.equal(untar.code, 0, untar.text);
+    await declareDependencies(`${modules}/${name}`);
   }));
   if (NPM_DEPENDENCIES.length === 0) return;
   const lock = JSON.parse(await Deno.readTextFile(new URL("deno.lock", repo))) as {
@@ -87,6 +108,24 @@ Deno.test("Node.js runs the round trips from the packed packages", async () => {
       python(await Deno.readTextFile(new URL("numpy_inputs.py", here)), { args: [inputs] }),
     ]);
     await Deno.copyFile(new URL("roundtrip.mjs", here), `${dir}/roundtrip.mjs`);
+
+    // The packed type declarations serve a TypeScript user on Node.js.
+    await Deno.copyFile(new URL("consumer.ts", here), `${dir}/consumer.ts`);
+    await Deno.writeTextFile(
+      `${dir}/package.json`,
+      JSON.stringify({
+        type: "module",
+        dependencies: Object.fromEntries(PACKAGES.map(([, name]) => [name, "*"])),
+      }),
+    );
+    const typed = await run(
+      Deno.execPath(),
+      ["check", "--quiet", "--node-modules-dir=manual", "consumer.ts"],
+      dir,
+      { NO_COLOR: "1" },
+    );
+    assert.equal(typed.code, 0, `the packed .d.ts files do not type-check:\n${typed.text}`);
+
     const node = await run("node", ["--test", "roundtrip.mjs"], dir, {
       NDIO_NODE_IN: inputs,
       NDIO_NODE_OUT: out,

@@ -35,6 +35,8 @@ export interface Timing {
   readonly runs: number[];
   /** The median, in milliseconds. */
   readonly median: number;
+  /** The fastest repetition, in milliseconds. */
+  readonly min: number;
 }
 
 /** Save and load timings of one side for one case. */
@@ -67,7 +69,7 @@ export function median(values: readonly number[]): number {
 }
 
 function timing(runs: number[]): Timing {
-  return { runs, median: median(runs) };
+  return { runs, median: median(runs), min: Math.min(...runs) };
 }
 
 async function runPython(code: string, args: string[]): Promise<string> {
@@ -94,15 +96,18 @@ import numpy as np
 source, directory, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
 a = np.load(source)
 save, load = [], []
-for i in range(repeats):
+for i in range(-1, repeats):  # round -1 warms up and is not recorded
     path = os.path.join(directory, f"numpy_{i}.npy")
     t = time.perf_counter()
     np.save(path, a)
-    save.append((time.perf_counter() - t) * 1000)
+    saved = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     b = np.load(path)
-    load.append((time.perf_counter() - t) * 1000)
+    loaded = (time.perf_counter() - t) * 1000
     del b
+    if i >= 0:
+        save.append(saved)
+        load.append(loaded)
     os.remove(path)
 print(json.dumps({"save": save, "load": load}))
 `;
@@ -152,30 +157,52 @@ export async function timeNdio(
   repeats: number,
   options?: NdioTimingOptions,
 ): Promise<SaveLoadTimings> {
+  return (await timeNdioVariants(source, directory, repeats, [options ?? {}]))[0]!;
+}
+
+/**
+ * Times several ways of running ndio's `save` and `load`, interleaved round
+ * by round so that they share the machine's conditions.
+ */
+export async function timeNdioVariants(
+  source: string,
+  directory: string,
+  repeats: number,
+  variants: readonly NdioTimingOptions[],
+): Promise<SaveLoadTimings[]> {
   const array = await load(source);
-  const hugePages = options?.hugePages ?? true;
-  const free = options?.collect ?? true;
-  const saves: number[] = [];
-  const loads: number[] = [];
-  const buffer = options?.reuseBuffer === true ? new Uint8Array(array.nbytes + 4096) : undefined;
-  if (free) await collect();
-  for (let i = 0; i < repeats; i++) {
-    const path = `${directory}/ndio_${i}.npy`;
-    let t = performance.now();
-    await save(path, array);
-    saves.push(performance.now() - t);
-    t = performance.now();
-    let back: NDArray | null = await load(path, {
-      hugePages,
-      ...(buffer === undefined ? {} : { buffer }),
-    });
-    loads.push(performance.now() - t);
-    if (back.size !== array.size) throw new Error("the file read back differs");
-    back = null;
-    if (free) await collect();
-    await Deno.remove(path);
+  const runs = variants.map(() => ({ save: [] as number[], load: [] as number[] }));
+  const buffers = variants.map((v) =>
+    v.reuseBuffer === true ? new Uint8Array(array.nbytes + 4096) : undefined
+  );
+  await collect();
+  for (let i = -1; i < repeats; i++) { // round -1 warms up and is not recorded
+    // The order rotates from round to round, so no variant always goes first.
+    for (let j = 0; j < variants.length; j++) {
+      const k = (j + i + 1) % variants.length;
+      const variant = variants[k]!;
+      const buffer = buffers[k];
+      const path = `${directory}/ndio_${k}_${i}.npy`;
+      let t = performance.now();
+      await save(path, array);
+      const saved = performance.now() - t;
+      t = performance.now();
+      let back: NDArray | null = await load(path, {
+        hugePages: variant.hugePages ?? true,
+        ...(buffer === undefined ? {} : { buffer }),
+      });
+      const loaded = performance.now() - t;
+      if (back.size !== array.size) throw new Error("the file read back differs");
+      back = null;
+      if (i >= 0) {
+        runs[k]!.save.push(saved);
+        runs[k]!.load.push(loaded);
+      }
+      if (variant.collect ?? true) await collect();
+      await Deno.remove(path);
+    }
   }
-  return { save: timing(saves), load: timing(loads) };
+  return runs.map((r) => ({ save: timing(r.save), load: timing(r.load) }));
 }
 
 /** One row of the comparison. */
@@ -205,19 +232,26 @@ export async function compareCase(
   try {
     const repeats = options?.repeats ?? c.repeats;
     const numpy = await timeNumpy(source, directory, repeats);
-    const ndio = await timeNdio(source, directory, repeats);
-    if (options?.variants !== true) return { label: c.label, numpy, ndio };
-    const ndioNoHugePages = await timeNdio(source, directory, repeats, { hugePages: false });
+    if (options?.variants !== true) {
+      return { label: c.label, numpy, ndio: await timeNdio(source, directory, repeats) };
+    }
+    const variants: NdioTimingOptions[] = [{}, { hugePages: false }, { reuseBuffer: true }];
+    const [ndio, ndioNoHugePages, ndioReusedBuffer] = await timeNdioVariants(
+      source,
+      directory,
+      repeats,
+      variants,
+    );
+    // Alone: the garbage it leaves would slow whichever variant ran next.
     const ndioNoCollect = canCollect()
       ? await timeNdio(source, directory, repeats, { collect: false })
       : undefined;
-    const ndioReusedBuffer = await timeNdio(source, directory, repeats, { reuseBuffer: true });
     return {
       label: c.label,
       numpy,
-      ndio,
-      ndioNoHugePages,
-      ndioReusedBuffer,
+      ndio: ndio!,
+      ndioNoHugePages: ndioNoHugePages!,
+      ndioReusedBuffer: ndioReusedBuffer!,
       ...(ndioNoCollect === undefined ? {} : { ndioNoCollect }),
     };
   } finally {
@@ -225,19 +259,22 @@ export async function compareCase(
   }
 }
 
-/** The comparison as a Markdown table: medians and ratios (NumPy time / ndio time). */
+/**
+ * The comparison as a Markdown table: medians and fastest runs, and their
+ * ratios (NumPy time / ndio time: above 1 means ndio is faster).
+ */
 export function formatComparison(rows: readonly NpyComparison[]): string {
   const lines = [
-    "| operation | NumPy (ms) | ndio (ms) | ratio NumPy/ndio |",
-    "|---|---:|---:|---:|",
+    "| operation | NumPy median (ms) | ndio median (ms) | ratio | NumPy best | ndio best | ratio |",
+    "|---|---:|---:|---:|---:|---:|---:|",
   ];
+  const line = (label: string, np: Timing, nd: Timing) =>
+    `| ${label} | ${np.median.toFixed(2)} | ${nd.median.toFixed(2)} | ${
+      (np.median / nd.median).toFixed(2)
+    } | ${np.min.toFixed(2)} | ${nd.min.toFixed(2)} | ${(np.min / nd.min).toFixed(2)} |`;
   for (const row of rows) {
     for (const op of ["save", "load"] as const) {
-      const np = row.numpy[op].median;
-      const nd = row.ndio[op].median;
-      lines.push(
-        `| ${op} ${row.label} | ${np.toFixed(2)} | ${nd.toFixed(2)} | ${(np / nd).toFixed(2)} |`,
-      );
+      lines.push(line(`${op} ${row.label}`, row.numpy[op], row.ndio[op]));
     }
     const variants: [string, SaveLoadTimings | undefined][] = [
       ["no huge pages", row.ndioNoHugePages],
@@ -245,14 +282,9 @@ export function formatComparison(rows: readonly NpyComparison[]): string {
       ["into a reused buffer", row.ndioReusedBuffer],
     ];
     for (const [what, timings] of variants) {
-      if (timings === undefined) continue;
-      const np = row.numpy.load.median;
-      const nd = timings.load.median;
-      lines.push(
-        `| load ${row.label}, ndio ${what} | ${np.toFixed(2)} | ${nd.toFixed(2)} | ${
-          (np / nd).toFixed(2)
-        } |`,
-      );
+      if (timings !== undefined) {
+        lines.push(line(`load ${row.label}, ndio ${what}`, row.numpy.load, timings.load));
+      }
     }
   }
   return lines.join("\n");
