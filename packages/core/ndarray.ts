@@ -55,7 +55,22 @@ const MAX_BYTES = Number.MAX_SAFE_INTEGER;
 /** NumPy 2's limit on the number of dimensions (NPY_MAXDIMS). */
 const MAX_DIMS = 64;
 
-/** The product of a shape, checked against overflow. */
+/**
+ * The product of a shape, checked against overflow.
+ *
+ * @example
+ * ```ts
+ * import { OutOfRangeError, shapeSize } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(shapeSize([2, 3, 4]), 24);
+ * assert.equal(shapeSize([]), 1);
+ * assert.throws(() => shapeSize([2 ** 30, 2 ** 30]), OutOfRangeError);
+ * ```
+ *
+ * @param shape The shape.
+ * @returns The number of elements.
+ */
 export function shapeSize(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) {
@@ -856,7 +871,19 @@ export class NDArray {
     return arrayRepr(this);
   }
 
-  /** The elements in C order, one by one. */
+  /**
+   * The elements in C order, one by one.
+   *
+   * @example
+   * ```ts
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepEqual([...arange(4, { dtype: "<i4" }).reshape([2, 2]).T.values()], [0, 2, 1, 3]);
+   * ```
+   *
+   * @returns An iterator over the elements.
+   */
   *values(): Generator<unknown, void, undefined> {
     const ctx = this.#context();
     const n = this.ndim;
@@ -875,7 +902,23 @@ export class NDArray {
   }
 }
 
-/** Lowest and highest byte (exclusive) touched by a layout, relative to its offset. */
+/**
+ * Lowest and highest byte (exclusive) touched by a layout, relative to its offset.
+ *
+ * @example
+ * ```ts
+ * import { extent } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(extent([2, 3], [24, 8], 8), { low: 0, high: 48 });
+ * assert.deepEqual(extent([3], [-8], 8), { low: -16, high: 8 }); // a reversed view
+ * ```
+ *
+ * @param shape The shape.
+ * @param strides Byte strides.
+ * @param itemsize Bytes per element.
+ * @returns The byte range.
+ */
 export function extent(
   shape: readonly number[],
   strides: readonly number[],
