@@ -8,13 +8,14 @@
  */
 
 import {
+  type ByteSource,
   type Content,
   type FormatPlugin,
   NotDetectedError,
   type PluginOptions,
   type Registry,
 } from "@ndio/core";
-import { createAtomicFileSink, type FileSource, openFileSource } from "@ndio/core/fs";
+import { createAtomicFileSink, openFileSource } from "@ndio/core/fs";
 import type { Context } from "./_context.ts";
 import { UsageError, withContext } from "./_errors.ts";
 import { readOptions } from "./_plugin_options.ts";
@@ -32,8 +33,11 @@ export interface InputFile extends Disposable {
   readonly path: string;
   /** The plugin of its format. */
   readonly plugin: FormatPlugin;
-  /** Its bytes. */
-  readonly source: FileSource;
+  /**
+   * Its bytes, for plugins: a plain source without `close`, so that no
+   * plugin closes the file under the command (the command closes it).
+   */
+  readonly source: ByteSource;
   /** Its first bytes. */
   readonly head: Uint8Array;
 }
@@ -84,7 +88,11 @@ export function openInput(ctx: Context, path: string, from?: string): Promise<In
     try {
       const head = await source.read(0, Math.min(HEAD_BYTES, source.byteLength));
       const plugin = forced ?? detectInput(ctx.registry, head, path);
-      return { path, plugin, source, head, [Symbol.dispose]: () => source.close() };
+      const view: ByteSource = {
+        byteLength: source.byteLength,
+        read: (offset, length) => source.read(offset, length),
+      };
+      return { path, plugin, source: view, head, [Symbol.dispose]: () => source.close() };
     } catch (error) {
       source.close();
       throw error;

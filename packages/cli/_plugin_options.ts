@@ -33,7 +33,11 @@ export const WRITE_OPTIONS: OptionSpecs = {
     value: "L",
     help: ".npz output: deflate level 0-9 (implies --compress)",
   },
-  fmt: { type: "string", value: "S", help: 'text output: savetxt\'s fmt ("%d", "%.18e")' },
+  fmt: {
+    type: "string",
+    value: "S",
+    help: 'text output: savetxt\'s fmt (default "%d" for integers and bools, else "%.18e")',
+  },
   newline: { type: "string", value: "S", help: "text output: line separator (default \\n)" },
   header: {
     type: "string",

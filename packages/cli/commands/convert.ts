@@ -32,6 +32,13 @@ export function contentFor(
     `cannot convert "${from}" to ${plugin.id}`,
     () => {
       try {
+        // "x.npy" names the member "x", as NumPy's NpzFile takes both.
+        if (
+          name !== undefined && content.kind === "arrays" && !content.arrays.has(name) &&
+          content.arrays.has(name.replace(/\.npy$/, ""))
+        ) {
+          name = name.replace(/\.npy$/, "");
+        }
         return convertContent(content, plugin.content, name === undefined ? {} : { name });
       } catch (error) {
         const code = (error as { code?: string }).code;
@@ -70,6 +77,13 @@ export async function writeConverted(
   progress: Progress,
 ): Promise<void> {
   const converted = await contentFor(content, plugin, from, name);
+  if (
+    plugin.id === "text" && options.fmt === undefined && converted.kind === "array" &&
+    "iub".includes(converted.array.dtype.kind)
+  ) {
+    // savetxt's default "%.18e" would turn integers into floats; "%d" keeps them exact.
+    options = { ...options, fmt: "%d" };
+  }
   const bytes = await writeOutput(path, plugin, converted, options, { progress });
   progress.finish();
   note(

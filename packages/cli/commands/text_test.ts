@@ -30,7 +30,8 @@ Deno.test("convert text ↔ npy with savetxt's and loadtxt's options", async () 
       "--fmt",
       "%.3f",
     ]),
-    ndio(["convert", fixture("bool.npy"), `${d}/crlf.txt`, "--fmt", "%d", "--newline", "\\r\\n"]),
+    ndio(["convert", fixture("bool.npy"), `${d}/crlf.txt`, "--newline", "\\r\\n"]),
+    ndio(["convert", fixture("seed_small.npy"), `${d}/ints.csv`]),
     ndio([
       "convert",
       fixture("arr-txt.tsv"),
@@ -58,6 +59,8 @@ out["semicolon"] = open(d + "/semicolon.txt").read()
 out["crlf"] = open(d + "/crlf.txt", "rb").read().decode()
 c = np.load(d + "/cols.npy")
 want = np.loadtxt(fx + "/arr-txt.tsv", usecols=(0, -1), skiprows=3, delimiter="\t")
+ints = np.loadtxt(d + "/ints.csv", delimiter=",", dtype="int64")
+out["ints"] = [open(d + "/ints.csv").read().count("e+"), bool(np.array_equal(ints.reshape(-1), seed.reshape(-1)))]
 out["cols"] = [list(c.shape) == list(want.shape), bool(np.array_equal(c, want))]
 print(json.dumps(out))`,
     { args: [d, fixture("")] },
@@ -68,6 +71,8 @@ print(json.dumps(out))`,
     seed_tsv: true,
     semicolon: "1.500;-2.000\n3.250;0.001\n",
     crlf: "1 0\r\n0 1\r\n",
+    // Integers are written with "%d" unless --fmt says otherwise: exact, not "%.18e".
+    ints: [0, true],
     cols: [true, true],
   });
 });

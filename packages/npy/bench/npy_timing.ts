@@ -93,11 +93,10 @@ export async function makeSource(c: NpyTimingCase, path: string): Promise<void> 
 const NUMPY_SCRIPT = `
 import json, os, sys, time
 import numpy as np
-source, directory, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
-a = np.load(source)
-save, load = [], []
-for i in range(-1, repeats):  # round -1 warms up and is not recorded
-    path = os.path.join(directory, f"numpy_{i}.npy")
+a = np.load(sys.argv[1])
+print("ready", flush=True)
+for line in sys.stdin:
+    path = line.strip()
     t = time.perf_counter()
     np.save(path, a)
     saved = (time.perf_counter() - t) * 1000
@@ -105,12 +104,74 @@ for i in range(-1, repeats):  # round -1 warms up and is not recorded
     b = np.load(path)
     loaded = (time.perf_counter() - t) * 1000
     del b
-    if i >= 0:
-        save.append(saved)
-        load.append(loaded)
     os.remove(path)
-print(json.dumps({"save": save, "load": load}))
+    print(json.dumps([saved, loaded]), flush=True)
 `;
+
+/**
+ * A python3 process holding the source array, timing one `np.save` +
+ * `np.load` + `del` round per request, so NumPy and ndio rounds can
+ * alternate under the same machine conditions.
+ */
+export class NumpyNpyRunner {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #lines: AsyncIterator<string>;
+
+  private constructor(child: Deno.ChildProcess) {
+    this.#child = child;
+    this.#writer = child.stdin.getWriter();
+    this.#lines = child.stdout
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(lineSplitter())[Symbol.asyncIterator]();
+  }
+
+  /** Starts python3 and loads `source`. */
+  static async start(source: string): Promise<NumpyNpyRunner> {
+    const child = new Deno.Command("python3", {
+      args: ["-c", NUMPY_SCRIPT, source],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const runner = new NumpyNpyRunner(child);
+    if ((await runner.#next()) !== "ready") throw new Error("python3 did not start");
+    return runner;
+  }
+
+  async #next(): Promise<string> {
+    const { value, done } = await this.#lines.next();
+    if (done === true) throw new Error("python3 ended early");
+    return value;
+  }
+
+  /** One round: save to `path` (then deleted), load, free; milliseconds of each. */
+  async round(path: string): Promise<{ save: number; load: number }> {
+    await this.#writer.write(new TextEncoder().encode(path + "\n"));
+    const [save, load] = JSON.parse(await this.#next()) as [number, number];
+    return { save, load };
+  }
+
+  /** Ends the process. */
+  async close(): Promise<void> {
+    await this.#writer.close();
+    await this.#child.status;
+  }
+}
+
+function lineSplitter(): TransformStream<string, string> {
+  let rest = "";
+  return new TransformStream({
+    transform(chunk, controller) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop()!;
+      for (const part of parts) controller.enqueue(part);
+    },
+    flush(controller) {
+      if (rest !== "") controller.enqueue(rest);
+    },
+  });
+}
 
 /** Times `np.save` and `np.load` of the array in `source`, inside one python3 process. */
 export async function timeNumpy(
@@ -118,8 +179,21 @@ export async function timeNumpy(
   directory: string,
   repeats: number,
 ): Promise<SaveLoadTimings> {
-  const out = JSON.parse(await runPython(NUMPY_SCRIPT, [source, directory, String(repeats)]));
-  return { save: timing(out.save), load: timing(out.load) };
+  const runner = await NumpyNpyRunner.start(source);
+  try {
+    const saves: number[] = [];
+    const loads: number[] = [];
+    for (let i = -1; i < repeats; i++) {
+      const r = await runner.round(`${directory}/numpy_${i}.npy`);
+      if (i >= 0) {
+        saves.push(r.save);
+        loads.push(r.load);
+      }
+    }
+    return { save: timing(saves), load: timing(loads) };
+  } finally {
+    await runner.close();
+  }
 }
 
 /** Options of {@linkcode timeNdio}. */
@@ -157,52 +231,72 @@ export async function timeNdio(
   repeats: number,
   options?: NdioTimingOptions,
 ): Promise<SaveLoadTimings> {
-  return (await timeNdioVariants(source, directory, repeats, [options ?? {}]))[0]!;
+  return (await timeNdioVariants(source, directory, repeats, [options ?? {}])).ndio[0]!;
+}
+
+/** One ndio round: save `array` to `path`, load it back, free it; milliseconds of each. */
+export async function ndioRound(
+  array: NDArray,
+  path: string,
+  variant: NdioTimingOptions = {},
+  buffer?: Uint8Array,
+): Promise<{ save: number; load: number }> {
+  let t = performance.now();
+  await save(path, array);
+  const saved = performance.now() - t;
+  t = performance.now();
+  let back: NDArray | null = await load(path, {
+    hugePages: variant.hugePages ?? true,
+    ...(buffer === undefined ? {} : { buffer }),
+  });
+  const loaded = performance.now() - t;
+  if (back.size !== array.size) throw new Error("the file read back differs");
+  back = null;
+  if (variant.collect ?? true) await collect();
+  await Deno.remove(path);
+  return { save: saved, load: loaded };
 }
 
 /**
- * Times several ways of running ndio's `save` and `load`, interleaved round
- * by round so that they share the machine's conditions.
+ * Times several ways of running ndio's `save` and `load` (and NumPy's,
+ * when a runner is given), interleaved round by round so that they share
+ * the machine's conditions; the order rotates from round to round.
  */
 export async function timeNdioVariants(
   source: string,
   directory: string,
   repeats: number,
   variants: readonly NdioTimingOptions[],
-): Promise<SaveLoadTimings[]> {
+  numpy?: NumpyNpyRunner,
+): Promise<{ ndio: SaveLoadTimings[]; numpy?: SaveLoadTimings }> {
   const array = await load(source);
-  const runs = variants.map(() => ({ save: [] as number[], load: [] as number[] }));
+  const sides = variants.length + (numpy === undefined ? 0 : 1);
+  const runs = Array.from(
+    { length: sides },
+    () => ({ save: [] as number[], load: [] as number[] }),
+  );
   const buffers = variants.map((v) =>
     v.reuseBuffer === true ? new Uint8Array(array.nbytes + 4096) : undefined
   );
   await collect();
   for (let i = -1; i < repeats; i++) { // round -1 warms up and is not recorded
-    // The order rotates from round to round, so no variant always goes first.
-    for (let j = 0; j < variants.length; j++) {
-      const k = (j + i + 1) % variants.length;
-      const variant = variants[k]!;
-      const buffer = buffers[k];
-      const path = `${directory}/ndio_${k}_${i}.npy`;
-      let t = performance.now();
-      await save(path, array);
-      const saved = performance.now() - t;
-      t = performance.now();
-      let back: NDArray | null = await load(path, {
-        hugePages: variant.hugePages ?? true,
-        ...(buffer === undefined ? {} : { buffer }),
-      });
-      const loaded = performance.now() - t;
-      if (back.size !== array.size) throw new Error("the file read back differs");
-      back = null;
+    for (let j = 0; j < sides; j++) {
+      const k = (j + i + 1) % sides;
+      const path = `${directory}/round_${k}_${i}.npy`;
+      const r = k === variants.length
+        ? await numpy!.round(path)
+        : await ndioRound(array, path, variants[k], buffers[k]);
       if (i >= 0) {
-        runs[k]!.save.push(saved);
-        runs[k]!.load.push(loaded);
+        runs[k]!.save.push(r.save);
+        runs[k]!.load.push(r.load);
       }
-      if (variant.collect ?? true) await collect();
-      await Deno.remove(path);
     }
   }
-  return runs.map((r) => ({ save: timing(r.save), load: timing(r.load) }));
+  const timings = runs.map((r) => ({ save: timing(r.save), load: timing(r.load) }));
+  return {
+    ndio: timings.slice(0, variants.length),
+    ...(numpy === undefined ? {} : { numpy: timings[variants.length]! }),
+  };
 }
 
 /** One row of the comparison. */
@@ -221,7 +315,10 @@ export interface NpyComparison {
   readonly ndioReusedBuffer?: SaveLoadTimings;
 }
 
-/** Runs NumPy then ndio on one case (sequentially: the machine has two cores). */
+/**
+ * Times NumPy and ndio on one case, their rounds alternating (one at a
+ * time: the machine has two cores).
+ */
 export async function compareCase(
   c: NpyTimingCase,
   directory: string,
@@ -231,24 +328,25 @@ export async function compareCase(
   await makeSource(c, source);
   try {
     const repeats = options?.repeats ?? c.repeats;
-    const numpy = await timeNumpy(source, directory, repeats);
-    if (options?.variants !== true) {
-      return { label: c.label, numpy, ndio: await timeNdio(source, directory, repeats) };
+    const variants: NdioTimingOptions[] = options?.variants === true
+      ? [{}, { hugePages: false }, { reuseBuffer: true }]
+      : [{}];
+    const runner = await NumpyNpyRunner.start(source);
+    let result: { ndio: SaveLoadTimings[]; numpy?: SaveLoadTimings };
+    try {
+      result = await timeNdioVariants(source, directory, repeats, variants, runner);
+    } finally {
+      await runner.close();
     }
-    const variants: NdioTimingOptions[] = [{}, { hugePages: false }, { reuseBuffer: true }];
-    const [ndio, ndioNoHugePages, ndioReusedBuffer] = await timeNdioVariants(
-      source,
-      directory,
-      repeats,
-      variants,
-    );
-    // Alone: the garbage it leaves would slow whichever variant ran next.
+    const [ndio, ndioNoHugePages, ndioReusedBuffer] = result.ndio;
+    if (options?.variants !== true) return { label: c.label, numpy: result.numpy!, ndio: ndio! };
+    // Alone: the garbage it leaves would slow whichever side ran next.
     const ndioNoCollect = canCollect()
       ? await timeNdio(source, directory, repeats, { collect: false })
       : undefined;
     return {
       label: c.label,
-      numpy,
+      numpy: result.numpy!,
       ndio: ndio!,
       ndioNoHugePages: ndioNoHugePages!,
       ndioReusedBuffer: ndioReusedBuffer!,
