@@ -195,7 +195,7 @@ export function renderChart(
       }" y2="40" stroke="${l.color}" stroke-width="2"${dash}/>`,
       `<text x="${lx + 34}" y="44">${escapeXml(l.label)}</text>`,
     );
-    lx += 44 + l.label.length * 7;
+    lx += 48 + l.label.length * 7.5;
   }
   out.push(
     `<line x1="${lx}" y1="40" x2="${lx + 28}" y2="40" stroke="#888" stroke-dasharray="2 3"/>`,
