@@ -198,20 +198,38 @@ export function renderReport(r: RunResults): string {
   const out: string[] = [BEGIN_MARKER, ""];
   out.push("## ndio against NumPy, every format (generated)", "");
   const when = r.started.replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  const parts = r.parts ?? [];
+  const busy = [r.machine.loadavgStart[0]!, ...parts.map((p) => p.loadavgStart[0]!)].some((l) =>
+    l > r.machine.cores * 0.75
+  );
+  const conditions = parts.length > 1
+    ? [
+      `Assembled from ${parts.length} runs of \`./deno task bench:numpy\` (later runs ` +
+      "replace the operations they measured: `--only ... --update`); each run's load average " +
+      "(1 min) at its start and end: " +
+      parts.map((p) =>
+        `${p.started.replace("T", " ").replace(/\.\d+Z$/, " UTC")} ` +
+        `${p.only === null ? "(everything)" : `(\`--only '${p.only}'\`)`}, ${p.seconds} s, ` +
+        `${p.loadavgStart[0]!.toFixed(1)} → ${p.loadavgEnd[0]!.toFixed(1)}`
+      ).join("; ") + ".",
+      "",
+    ]
+    : [];
   out.push(
-    `Run of ${when} by \`./deno task bench:numpy${r.mode === "quick" ? " --quick" : ""}\` ` +
-      `(${r.mode} mode, ${r.seconds} s): ${r.versions.deno} (V8 ${r.versions.v8}), ` +
+    `${parts.length > 1 ? "Runs from" : "Run of"} ${when} by \`./deno task bench:numpy${
+      r.mode === "quick" ? " --quick" : ""
+    }\` (${r.mode} mode, ${r.seconds} s): ${r.versions.deno} (V8 ${r.versions.v8}), ` +
       `${r.versions.python}, NumPy ${r.versions.numpy}, on ${r.machine.cpu}, ` +
       `${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Linux ${r.machine.kernel}, ` +
-      `transparent huge pages \`${r.machine.transparentHugePages}\`. Load average ` +
-      `(1/5/15 min) ${round(r.machine.loadavgStart)} at the start, ${
-        round(r.machine.loadavgEnd)
-      } at the end` +
-      (r.machine.loadavgStart[0]! > r.machine.cores * 0.75
-        ? ": the machine was shared with other work, so wall times are noisy; the CPU ratio " +
+      `transparent huge pages \`${r.machine.transparentHugePages}\`.` +
+      (parts.length > 1 ? "" : ` Load average (1/5/15 min) ${round(r.machine.loadavgStart)} at ` +
+        `the start, ${round(r.machine.loadavgEnd)} at the end.`) +
+      (busy
+        ? " The machine was shared with other work, so wall times are noisy; the CPU ratio " +
           "(process CPU time, all threads) is steadier."
-        : "."),
+        : ""),
     "",
+    ...conditions,
     "How: each side is one long-lived process, timed in-process — NumPy in " +
       "`python3 bench/numpy_worker.py` (`time.perf_counter`), ndio in `bench/ndio_worker.ts` " +
       "under Deno (`performance.now`, `--expose-gc`, all permissions). NumPy writes every input " +

@@ -108,10 +108,26 @@ export interface Machine {
   readonly loadavgEnd: readonly number[];
 }
 
+/** The conditions of one run whose results were merged into others (`--update`). */
+export interface RunPart {
+  readonly started: string;
+  readonly finished: string;
+  readonly seconds: number;
+  readonly mode: Mode;
+  /** The `--only` filter of the run, or null. */
+  readonly only: string | null;
+  readonly loadavgStart: readonly number[];
+  readonly loadavgEnd: readonly number[];
+}
+
 /** A whole run. */
 export interface RunResults {
   readonly schema: 1;
   readonly mode: Mode;
+  /** The run's `--only` filter. */
+  readonly only?: string | null;
+  /** The runs these results were assembled from, when more than one (`--update`). */
+  readonly parts?: readonly RunPart[];
   readonly started: string;
   readonly finished: string;
   readonly seconds: number;

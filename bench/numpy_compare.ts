@@ -11,6 +11,9 @@
  *   --dir DIR       where the data files go (default: a new temporary directory)
  *   --no-write      print the results, write no file
  *   --json PATH     where the JSON goes (default bench/results.json)
+ *   --update        fold this run into the JSON's earlier results (same mode): its
+ *                   cases replace the same operations and sizes, the rest is kept
+ *   --from-json     run nothing: write the report and chart from the JSON
  *
  * @module
  */
@@ -22,6 +25,7 @@ import { runDataset } from "./_runner.ts";
 import { evaluateTargets } from "./_targets.ts";
 import { MISS_REASONS } from "./_reasons.ts";
 import { renderReport, spliceReport } from "./_report.ts";
+import { mergeResults } from "./_merge.ts";
 import { chartPanels, renderChart } from "./_chart.ts";
 import { WorkerProcess } from "./_worker.ts";
 
@@ -68,8 +72,16 @@ async function main(): Promise<void> {
       dir: { type: "string" },
       "no-write": { type: "boolean", default: false },
       json: { type: "string", default: `${ROOT}/bench/results.json` },
+      update: { type: "boolean", default: false },
+      "from-json": { type: "boolean", default: false },
     },
   });
+  if (values["from-json"]) {
+    const saved = JSON.parse(await Deno.readTextFile(values.json)) as RunResults;
+    const results = { ...saved, targets: evaluateTargets(saved.cases, undefined, MISS_REASONS) };
+    await writeOutputs(results, values.json);
+    return;
+  }
   const mode: Mode = values.quick ? "quick" : "full";
   const settings = SETTINGS[mode];
   const started = new Date();
@@ -130,9 +142,10 @@ async function main(): Promise<void> {
     if (values.dir === undefined) await Deno.remove(dir, { recursive: true });
   }
   const finished = new Date();
-  const results: RunResults = {
+  const run: RunResults = {
     schema: 1,
     mode,
+    only: values.only ?? null,
     started: started.toISOString(),
     finished: finished.toISOString(),
     seconds: Math.round((finished.getTime() - started.getTime()) / 100) / 10,
@@ -148,24 +161,32 @@ async function main(): Promise<void> {
     cli,
     targets: evaluateTargets(cases, undefined, MISS_REASONS),
   };
-  log(`done in ${results.seconds} s`);
-  const report = renderReport(results);
+  log(`done in ${run.seconds} s`);
   if (values["no-write"]) {
-    console.log(report);
+    console.log(renderReport(run));
     return;
   }
-  await Deno.writeTextFile(values.json, JSON.stringify(results, null, 2) + "\n");
+  const earlier = values.update ? readText(values.json) : "";
+  const results = earlier === ""
+    ? run
+    : mergeResults(JSON.parse(earlier) as RunResults, run, MISS_REASONS);
+  await writeOutputs(results, values.json);
+  log(`wrote ${values.json}, bench/throughput.svg and BENCHMARKS.md`);
+}
+
+/** Writes the JSON, the chart and the generated section of BENCHMARKS.md. */
+async function writeOutputs(results: RunResults, json: string): Promise<void> {
+  await Deno.writeTextFile(json, JSON.stringify(results, null, 2) + "\n");
   const chart = `${ROOT}/bench/throughput.svg`;
   await Deno.writeTextFile(chart, renderChart(chartPanels(results)));
   const markdown = `${ROOT}/BENCHMARKS.md`;
-  await Deno.writeTextFile(markdown, spliceReport(readText(markdown), report));
+  await Deno.writeTextFile(markdown, spliceReport(readText(markdown), renderReport(results)));
   // The repository's formatter has the last word on the files it checks.
   const fmt = await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--quiet", markdown, values.json, chart],
+    args: ["fmt", "--quiet", markdown, json, chart],
     cwd: ROOT,
   }).output();
   if (!fmt.success) throw new Error(new TextDecoder().decode(fmt.stderr));
-  log(`wrote ${values.json}, bench/throughput.svg and BENCHMARKS.md`);
 }
 
 if (import.meta.main) await main();

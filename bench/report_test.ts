@@ -16,6 +16,7 @@ import {
   renderReport,
   spliceReport,
 } from "./_report.ts";
+import { mergeResults } from "./_merge.ts";
 import {
   chartPanels,
   decades,
@@ -299,4 +300,29 @@ Deno.test("chart: a panel per operation with a series, lines inside the plot, we
   const opened = (svg.match(/<(path|text|title|svg)[ >]/g) ?? []).length;
   const closed = (svg.match(/<\/(path|text|title|svg)>/g) ?? []).length;
   assert.equal(opened, closed);
+});
+
+Deno.test("mergeResults: a partial run replaces its cases, keeps the rest, lists both runs", () => {
+  const first = run([
+    caseOf("npy.save", "seed", [4], [2]),
+    caseOf("npy.load", "seed", [1], [2]),
+  ]);
+  const second = {
+    ...run([caseOf("npy.load", "seed", [3], [1]), caseOf("npy.load", "f8-128", [1], [1])]),
+    started: "2026-01-02T04:00:00.000Z",
+    only: "npy.load",
+  };
+  const merged = mergeResults({ ...first, mode: "full" }, { ...second, mode: "full" });
+  assert.deepEqual(
+    merged.cases.map((c) => [c.variant, c.dataset.id, c.ratio]),
+    [["npy.load", "f8-128", 1], ["npy.save", "seed", 2], ["npy.load", "seed", 3]],
+  );
+  assert.equal(merged.parts?.length, 2);
+  assert.equal(merged.parts?.[1]?.only, "npy.load");
+  assert.equal(merged.started, first.started);
+  assert.equal(merged.seconds, 120);
+  assert.equal(merged.targets.find((t) => t.id === "npy-load-seed")!.verdict, "met");
+  assert.match(renderReport(merged), /Assembled from 2 runs/);
+  // A quick run never mixes with a full one.
+  assert.equal(mergeResults({ ...first, mode: "full" }, second), second);
 });
