@@ -23,7 +23,7 @@ import { datasets, type Mode, SETTINGS, type WorkerKind } from "./_plan.ts";
 import type { CaseResult, CeilingResult, CliResult, Machine, RunResults } from "./_results.ts";
 import { runDataset } from "./_runner.ts";
 import { evaluateTargets } from "./_targets.ts";
-import { MISS_REASONS } from "./_reasons.ts";
+import { missReasons } from "./_reasons.ts";
 import { renderReport, spliceReport } from "./_report.ts";
 import { mergeResults } from "./_merge.ts";
 import { chartPanels, renderChart } from "./_chart.ts";
@@ -78,8 +78,7 @@ async function main(): Promise<void> {
   });
   if (values["from-json"]) {
     const saved = JSON.parse(await Deno.readTextFile(values.json)) as RunResults;
-    const results = { ...saved, targets: evaluateTargets(saved.cases, undefined, MISS_REASONS) };
-    await writeOutputs(results, values.json);
+    await writeOutputs(withTargets(saved), values.json);
     return;
   }
   const mode: Mode = values.quick ? "quick" : "full";
@@ -159,19 +158,22 @@ async function main(): Promise<void> {
     cases,
     ceilings,
     cli,
-    targets: evaluateTargets(cases, undefined, MISS_REASONS),
+    targets: [],
   };
   log(`done in ${run.seconds} s`);
   if (values["no-write"]) {
-    console.log(renderReport(run));
+    console.log(renderReport(withTargets(run)));
     return;
   }
   const earlier = values.update ? readText(values.json) : "";
-  const results = earlier === ""
-    ? run
-    : mergeResults(JSON.parse(earlier) as RunResults, run, MISS_REASONS);
-  await writeOutputs(results, values.json);
+  const results = earlier === "" ? run : mergeResults(JSON.parse(earlier) as RunResults, run);
+  await writeOutputs(withTargets(results), values.json);
   log(`wrote ${values.json}, bench/throughput.svg and BENCHMARKS.md`);
+}
+
+/** The results with their targets evaluated (and the reasons for misses). */
+function withTargets(r: RunResults): RunResults {
+  return { ...r, targets: evaluateTargets(r.cases, undefined, missReasons(r)) };
 }
 
 /** Writes the JSON, the chart and the generated section of BENCHMARKS.md. */

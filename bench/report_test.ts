@@ -17,6 +17,7 @@ import {
   spliceReport,
 } from "./_report.ts";
 import { mergeResults } from "./_merge.ts";
+import { missReasons } from "./_reasons.ts";
 import {
   chartPanels,
   decades,
@@ -325,4 +326,29 @@ Deno.test("mergeResults: a partial run replaces its cases, keeps the rest, lists
   assert.match(renderReport(merged), /Assembled from 2 runs/);
   // A quick run never mixes with a full one.
   assert.equal(mergeResults({ ...first, mode: "full" }, second), second);
+});
+
+Deno.test("missReasons quotes the run's own ceilings and huge-page rows", () => {
+  const seed = datasets("full").find((d) => d.id === "seed")!;
+  const ceiling = {
+    id: "ceiling.deflate",
+    label: "zlib deflate",
+    how: "",
+    dataset: seed,
+    deno: side([160]), // 8 MB in 160 ms: 50 MB/s
+    python: side([400]), // 20 MB/s
+  };
+  const cases = [
+    caseOf("npz.load_stored", "seed", [2], [4]),
+    caseOf("npz.load_stored+hugetlb", "seed", [2], [1]),
+  ];
+  const reasons = missReasons({ cases, ceilings: [ceiling] });
+  assert.match(reasons["npz-compressed-seed"]!, /50 MB\/s and Python's zlib at 20 MB\/s/);
+  assert.match(reasons["npz-compressed-seed"]!, /at most 2\.50×\./);
+  assert.match(reasons["npz-compressed-seed-workers"]!, /\(5\.00×\)/);
+  assert.match(
+    reasons["npz-load-stored-seed"]!,
+    /ratio is 2\.00× \(ndio 1\.00 ms, NumPy 2\.00 ms\)/,
+  );
+  assert.doesNotMatch(reasons["npz-load-stored-big"]!, /ratio is/);
 });
