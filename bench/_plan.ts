@@ -303,6 +303,14 @@ export const CEILINGS: readonly CeilingSpec[] = [
     maxBytes: Infinity,
   },
   {
+    id: "ceiling.write_atomic",
+    label: "write a new file through a temporary file and rename",
+    how: "as above, then Deno.renameSync / os.replace",
+    kinds: ["f8"],
+    minBytes: 5 * MB,
+    maxBytes: Infinity,
+  },
+  {
     id: "ceiling.deflate",
     label: "zlib deflate, level 6 (raw)",
     how: "node:zlib deflateRawSync (zlib-ng) / zlib.compressobj",

@@ -30,6 +30,10 @@ function mbps(bytesPerSecond: number): string {
   return `${Math.round(bytesPerSecond / 1e6)} MB/s`;
 }
 
+function gbps(bytesPerSecond: number): string {
+  return `${(bytesPerSecond / 1e9).toFixed(1)} GB/s`;
+}
+
 function ceilingRates(
   r: ReasonInput,
   id: string,
@@ -86,19 +90,29 @@ export function missReasons(r: ReasonInput): Record<string, string> {
     "frees an ArrayBuffer only after a garbage collection, so each ndio load faults new pages " +
     "(with huge pages through FFI from 4 MiB up when FFI is allowed, as here: details in ## npy " +
     "below).";
-  const npySave =
-    "Not the atomic write: measured on this machine, a plain write of 8 MB to a new file takes " +
-    "0.71 ms, the same through a temporary file and rename 0.72 ms, through @ndio/core's atomic " +
-    "sink 0.79 ms, `save` 1.01 ms and `np.save` 0.89 ms; the rest of the difference is in " +
-    "@ndio/npy's encoding path (see ## npy below).";
+  const npySave = (dataset: string) => {
+    const c = r.cases.find((c) => c.variant === "npy.save" && c.dataset.id === dataset);
+    const plain = ceilingRates(r, "ceiling.write", dataset === SEED ? F8_8MB : dataset);
+    const atomic = ceilingRates(r, "ceiling.write_atomic", dataset === SEED ? F8_8MB : dataset);
+    const figures = c?.ndio != null && c.numpy !== null && plain !== null && atomic !== null
+      ? ` On this machine a plain write of a new file runs at ${gbps(plain.deno)} in Deno ` +
+        `(${gbps(plain.python)} in Python), through a temporary file and a rename at ` +
+        `${gbps(atomic.deno)} (${gbps(atomic.python)}); \`save\` runs at ` +
+        `${gbps(throughput(c.dataset.nbytes, c.ndio.ms.median))} and \`np.save\` at ` +
+        `${gbps(throughput(c.dataset.nbytes, c.numpy.ms.median))} (ceilings table).`
+      : "";
+    return "Both sides copy the array's bytes into the page cache of a new file; ndio writes " +
+      "it atomically (a temporary file renamed over the target)." + figures +
+      " See ## npy below.";
+  };
   const load = (variant: string, dataset: string) =>
     PAGE_FAULTS + firstTouch(r, dataset === SEED ? F8_8MB : dataset) +
     hugePages(r, variant, dataset);
   return {
     "npy-load-seed": npyLoad(SEED),
     "npy-load-big": npyLoad(BIG),
-    "npy-save-seed": npySave,
-    "npy-save-big": npySave,
+    "npy-save-seed": npySave(SEED),
+    "npy-save-big": npySave(BIG),
     "npz-compressed-seed": deflateBound(r, SEED, false),
     "npz-compressed-seed-workers": deflateBound(r, SEED, true),
     "npz-compressed-big": deflateBound(r, BIG, false),

@@ -134,6 +134,17 @@ function setup(op: string, ds: Dataset, dir: string): Case {
       const source = bytesOf(a);
       return { outputs, run: (k) => writeAll(out(k, "bin"), source) };
     }
+    case "ceiling.write_atomic": {
+      const source = bytesOf(a);
+      return {
+        outputs,
+        run: (k) => {
+          const path = out(k, "bin");
+          writeAll(`${path}.tmp`, source);
+          Deno.renameSync(`${path}.tmp`, path);
+        },
+      };
+    }
     case "ceiling.deflate": {
       const source = bytesOf(a);
       return { outputs, run: () => deflateRawSync(source, { level: 6 }).length };

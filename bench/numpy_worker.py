@@ -218,6 +218,12 @@ def run_once(c, k):
         with open(path, "wb", buffering=0) as f:
             f.write(memoryview(a).cast("B"))
         return None
+    if op == "ceiling.write_atomic":
+        path = c.out(k, "bin")
+        with open(path + ".tmp", "wb", buffering=0) as f:
+            f.write(memoryview(a).cast("B"))
+        os.replace(path + ".tmp", path)
+        return None
     if op == "ceiling.deflate":
         co = zlib.compressobj(6, zlib.DEFLATED, -15)
         return len(co.compress(memoryview(a).cast("B")) + co.flush())
