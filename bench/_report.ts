@@ -90,6 +90,12 @@ export function formatMB(bytes: number | null | undefined): string {
   return mb >= 100 ? mb.toFixed(0) : mb.toFixed(1);
 }
 
+/** An error for a table cell: without the run's temporary directory, at most 90 characters. */
+export function shortError(error: string): string {
+  const text = error.replace(/\/tmp\/ndio-bench-[^/]+\//g, "");
+  return text.length > 90 ? `${text.slice(0, 89)}…` : text;
+}
+
 function rate(side: SideResult | null, bytes: number): string {
   return side === null ? "—" : formatRate(throughput(bytes, side.ms.median));
 }
@@ -108,7 +114,7 @@ function familyTable(cases: readonly CaseResult[]): string {
     formatRatio(c.cpuRatio),
     `${rate(c.numpy, c.dataset.nbytes)} / ${rate(c.ndio, c.dataset.nbytes)}`,
     `${formatMB(c.numpy?.peakExtraBytes)} / ${formatMB(c.ndio?.peakExtraBytes)}`,
-    c.error === undefined ? "" : c.error.slice(0, 120),
+    c.error === undefined ? "" : shortError(c.error),
   ]);
   const hasErrors = cases.some((c) => c.error !== undefined);
   const headers = [
@@ -176,7 +182,7 @@ function cliTable(cli: readonly CliResult[]): string {
       c.dataset.label,
       formatTiming(c.numpy),
       formatTiming(c.ndio),
-      c.error === undefined ? formatRatio(c.ratio) : `— (${c.error.slice(0, 100)})`,
+      c.error === undefined ? formatRatio(c.ratio) : `— (${shortError(c.error)})`,
       `${formatMB(c.numpy?.peakBytes)} / ${formatMB(c.ndio?.peakBytes)}`,
     ]),
   );
@@ -266,6 +272,21 @@ export function renderReport(r: RunResults): string {
       );
     }
     out.push("");
+  }
+  if (r.cases.some((c) => c.variant.endsWith("+hugetlb"))) {
+    out.push(
+      "A note on huge pages. On this VM a 4 KiB page fault is slow (see the first-touch " +
+        "ceiling), so any operation that fills a fresh buffer is bound by it. NumPy asks for " +
+        "transparent huge pages on its large array buffers (madvise) and @ndio/npy's `load` " +
+        "does the same through FFI; other buffers (Python's `bytes`, V8's `ArrayBuffer`s) get " +
+        "4 KiB pages. The rows marked *both sides with glibc huge pages* run both sides again " +
+        "in processes started with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, which makes glibc " +
+        "ask for huge pages on every large allocation: they show what page faults cost each " +
+        "side, like for like. They vary between runs: with `defrag` set to `madvise` a fault " +
+        "that finds no free 2 MiB block waits for the kernel to compact memory, which after " +
+        "gigabytes of churn can cost as much as the small faults it saves.",
+      "",
+    );
   }
   const unmeasured = r.targets.filter((t) => t.verdict === "not measured");
   if (unmeasured.length > 0) {
