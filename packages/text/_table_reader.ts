@@ -42,6 +42,8 @@ export interface ReaderConfig {
   readonly maxBytes: number;
   /** Name used in messages: "loadtxt" or "genfromtxt". */
   readonly what: string;
+  /** The fields per line that earlier text fixed (blocks after the first), if any. */
+  readonly fileColumns?: number;
 }
 
 type Kind = "infer" | "float" | "int" | "bool" | "complex" | "string" | "struct";
@@ -194,7 +196,7 @@ export class TableReader {
 
   #setup(count: number, line: number): void {
     const usecols = this.config.usecols;
-    this.fileColumns = count;
+    this.fileColumns = this.config.fileColumns ?? count;
     this.columns = usecols === null ? count : usecols.length;
     const dtype = this.config.dtype;
     if (this.#kind === "struct") {
