@@ -11,6 +11,9 @@
  *   compare A B                 two .npy files equal, block by block
  *   check-text-npy NPY BYTES    the .npy read from make-text's output holds its values
  *
+ * Reading goes through `readNpyBlocks`, writing through `createNpyWriter`,
+ * `loadtxtBlocks` and `savetxtChunks`.
+ *
  * Prints one JSON line: the step, bytes in and out, and the peak RSS that
  * /proc/self/status reports (VmHWM), for machines without /usr/bin/time.
  *
@@ -19,7 +22,7 @@
 
 import { NDArray } from "@ndio/core";
 import { createAtomicFileSink, openFileSource } from "@ndio/core/fs";
-import { type NpyHeader, readNpyHeader, readNpyIndex } from "@ndio/npy";
+import { type NpyHeader, readNpyBlocks, readNpyHeader } from "@ndio/npy";
 import { createNpyWriter } from "@ndio/npy/fs";
 import { loadtxtBlocks, savetxtChunks } from "@ndio/text";
 
@@ -51,16 +54,10 @@ async function makeNpy(path: string, bytes: number): Promise<number> {
   return rows * NPY_COLUMNS * 8;
 }
 
-/** The blocks of rows of a C-order .npy file, read through a byte source. */
+/** The blocks of rows of a .npy file, read through a file source. */
 async function* npyBlocks(path: string): AsyncGenerator<NDArray> {
   using source = openFileSource(path);
-  const header = await readNpyHeader(source);
-  const rows = header.shape[0] ?? 1;
-  const rowBytes = header.dtype.itemsize * header.shape.slice(1).reduce((a, b) => a * b, 1);
-  const blockRows = Math.max(1, Math.floor(BLOCK_BYTES / Math.max(1, rowBytes)));
-  for (let r = 0; r < rows; r += blockRows) {
-    yield await readNpyIndex(source, `${r}:${Math.min(rows, r + blockRows)}`);
-  }
+  yield* readNpyBlocks(source, { blockBytes: BLOCK_BYTES });
 }
 
 async function npyToNpy(from: string, to: string): Promise<number> {
