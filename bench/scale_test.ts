@@ -53,12 +53,13 @@ Deno.test("scale: the recorded section replaces its earlier self, after the gene
     peakRss: 100e6,
     source: "time -v" as const,
     capped: true,
+    load: 1.5,
   };
   const report =
     "# Benchmarks\n\n<!-- bench:numpy:begin -->\nx\n<!-- bench:numpy:end -->\n\n## text\n";
   const once = recordSection(report, renderSection([step], options));
   assert.ok(once.startsWith(report.trimEnd()));
-  assert.match(once, /\| copy \| 1\.00 GiB \| 1\.0 s \| 100 MB \| yes \|/);
+  assert.match(once, /\| copy \| 1\.00 GiB \| 1\.0 s \| 100 MB \| yes \| 1\.5 \|/);
   const twice = recordSection(once, renderSection([{ ...step, peakRss: 600e6 }], options));
   assert.equal(twice.match(/scale:begin/g)!.length, 1);
   assert.match(twice, /\| 600 MB \| \*\*no\*\* \|/);
