@@ -169,7 +169,7 @@ export function renderSection(steps: readonly ScaleStep[], options: ScaleOptions
     "generated values, and the text written back from it equals the text read, byte for byte. " +
     "Peak RSS depends on when V8 collects the blocks already written: on a busy machine " +
     "(load = the 1-minute load average on 2 cores when the step started) collection lags and " +
-    "the peak rises; the same 4 GiB copy peaked at 119 MB on an idle machine.",
+    "the peak rises; runs of the same 4 GiB copy peaked between 119 MB and 327 MB.",
     END,
   ].join("\n");
 }
