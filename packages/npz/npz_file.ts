@@ -59,7 +59,17 @@ export interface NpzLimits {
   readonly maxTotalSize?: number;
 }
 
-/** The default {@linkcode NpzLimits}. */
+/**
+ * The default {@linkcode NpzLimits}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_NPZ_LIMITS } from "@ndio/npz";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_NPZ_LIMITS.maxMembers, 100_000);
+ * ```
+ */
 export const DEFAULT_NPZ_LIMITS: Required<NpzLimits> = {
   maxMembers: 100_000,
   maxMemberSize: 2 ** 34,
@@ -513,6 +523,16 @@ export class NpzFile implements Disposable, Iterable<string> {
   /**
    * Whether the archive has a member `name` (with or without `.npy`).
    *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ x: arange(2) }));
+   * assert.ok(npz.has("x") && npz.has("x.npy") && !npz.has("y"));
+   * ```
+   *
    * @param name The name.
    * @returns True if it does.
    */
@@ -522,6 +542,18 @@ export class NpzFile implements Disposable, Iterable<string> {
 
   /**
    * Describes a member from the central directory, without reading it.
+   *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ x: arange(100) }, { compress: true }));
+   * const member = npz.member("x");
+   * assert.equal(member.name, "x.npy");
+   * assert.ok(member.compressed && member.compressedSize < member.size);
+   * ```
    *
    * @param name The member, with or without `.npy`.
    * @returns Its name, compression, sizes and CRC-32.
@@ -541,6 +573,18 @@ export class NpzFile implements Disposable, Iterable<string> {
    * Reads a member: an array for `.npy` members, the bytes otherwise (as
    * NumPy returns). Checks its CRC-32 and sizes.
    *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ x: arange(3) }));
+   * const x = await npz.get("x");
+   * assert.ok(!(x instanceof Uint8Array));
+   * assert.deepEqual(x.toNested(), [0n, 1n, 2n]);
+   * ```
+   *
    * @param name The member, with or without `.npy`.
    * @returns The array or the bytes.
    */
@@ -553,6 +597,16 @@ export class NpzFile implements Disposable, Iterable<string> {
 
   /**
    * Reads a `.npy` member as an array.
+   *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz([arange(4).reshape([2, 2])]));
+   * assert.deepEqual((await npz.array("arr_0")).shape, [2, 2]);
+   * ```
    *
    * @param name The member, with or without `.npy`.
    * @returns The array.
@@ -569,6 +623,17 @@ export class NpzFile implements Disposable, Iterable<string> {
   /**
    * Reads a member's bytes, uncompressed and checked, without decoding them.
    *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ x: arange(3) }, { compress: true }));
+   * const npy = await npz.bytes("x");
+   * assert.equal(npy.length, 128 + 24); // the .npy file np.save would write
+   * ```
+   *
    * @param name The member, with or without `.npy`.
    * @returns Its bytes.
    */
@@ -579,6 +644,18 @@ export class NpzFile implements Disposable, Iterable<string> {
   /**
    * Reads only the `.npy` header of a member: a stored member's first bytes,
    * or as little of a deflated member as holds its header.
+   *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ big: arange(1_000_000) }, { compress: true }));
+   * const header = await npz.header("big");
+   * assert.deepEqual(header.shape, [1_000_000]);
+   * assert.equal(header.dtype.str, "<i8");
+   * ```
    *
    * @param name The member, with or without `.npy`.
    * @returns The header.
@@ -610,6 +687,17 @@ export class NpzFile implements Disposable, Iterable<string> {
   /**
    * Describes every `.npy` member from its header alone.
    *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ a: arange(3), b: arange(6).reshape([2, 3]) }));
+   * const infos = await npz.inspect();
+   * assert.deepEqual(infos.map((i) => [i.name, i.shape]), [["a", [3]], ["b", [2, 3]]]);
+   * ```
+   *
    * @returns Name, dtype, shape and order of each array.
    */
   async inspect(): Promise<ArrayInfo[]> {
@@ -632,6 +720,16 @@ export class NpzFile implements Disposable, Iterable<string> {
    * member is read in part (only the byte runs needed; its CRC-32 cannot be
    * checked then); a deflated one is inflated whole first.
    *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ m: arange(12).reshape([3, 4]) }));
+   * assert.deepEqual((await npz.index("m", "1:, ::2")).toNested(), [[4n, 6n], [8n, 10n]]);
+   * ```
+   *
    * @param name The member, with or without `.npy`.
    * @param index NumPy index syntax, or index items.
    * @returns The selected elements.
@@ -649,6 +747,20 @@ export class NpzFile implements Disposable, Iterable<string> {
   /**
    * Reads every member, in archive order.
    *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ a: arange(1), b: arange(2) }));
+   * const names = [];
+   * for await (const [name, value] of npz.entries()) {
+   *   names.push([name, value instanceof Uint8Array ? -1 : value.size]);
+   * }
+   * assert.deepEqual(names, [["a", 1], ["b", 2]]);
+   * ```
+   *
    * @returns Pairs of name (without `.npy`) and array or bytes.
    */
   async *entries(): AsyncGenerator<[string, NDArray | Uint8Array]> {
@@ -658,7 +770,21 @@ export class NpzFile implements Disposable, Iterable<string> {
     }
   }
 
-  /** Releases the archive (and closes the file it was opened from, if any). */
+  /**
+   * Releases the archive (and closes the file it was opened from, if any);
+   * reading a member afterwards is an error.
+   *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const npz = await loadNpz(encodeNpz({ x: arange(3) }));
+   * npz.close();
+   * await assert.rejects(npz.get("x"), /closed/);
+   * ```
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -219,6 +219,19 @@ export class NpzWriter implements AsyncDisposable {
   /**
    * Adds an array as member `name.npy`.
    *
+   * @example
+   * ```ts
+   * import { loadNpz, NpzWriter } from "@ndio/npz";
+   * import { arange, bytesSink } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const sink = bytesSink();
+   * const writer = new NpzWriter(sink);
+   * await writer.add("x", arange(3));
+   * await writer.close();
+   * assert.deepEqual((await loadNpz(sink.bytes())).names, ["x.npy"]);
+   * ```
+   *
    * @param name The name, without `.npy`.
    * @param array The array.
    */
@@ -238,6 +251,20 @@ export class NpzWriter implements AsyncDisposable {
    * Adds a member holding `bytes` as they are (NumPy reads such members
    * back as bytes).
    *
+   * @example
+   * ```ts
+   * import { loadNpz, NpzWriter } from "@ndio/npz";
+   * import { arange, bytesSink } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const sink = bytesSink();
+   * const writer = new NpzWriter(sink);
+   * await writer.addBytes("README.txt", new TextEncoder().encode("hi"));
+   * await writer.close();
+   * const npz = await loadNpz(sink.bytes());
+   * assert.deepEqual(await npz.get("README.txt"), new TextEncoder().encode("hi"));
+   * ```
+   *
    * @param name The full member name.
    * @param bytes The content.
    */
@@ -245,7 +272,20 @@ export class NpzWriter implements AsyncDisposable {
     return this.#add(name, () => [bytes], () => bytes.length);
   }
 
-  /** Writes the central directory and end records. The sink is not closed. */
+  /**
+   * Writes the central directory and end records. The sink is not closed.
+   *
+   * @example
+   * ```ts
+   * import { NpzWriter } from "@ndio/npz";
+   * import { bytesSink } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * const sink = bytesSink();
+   * await new NpzWriter(sink).close();
+   * assert.equal(sink.bytes().length, 22); // an empty archive, as np.savez(f) writes
+   * ```
+   */
   async close(): Promise<void> {
     this.#begin("close");
     try {
