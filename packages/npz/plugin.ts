@@ -67,6 +67,21 @@ function memberName(options: PluginOptions | undefined, npz: NpzFile): string {
   return name;
 }
 
+// try/finally rather than `using`: the published JavaScript keeps `using`
+// as it is, and Node.js 20 cannot parse it.
+async function withArchive<T>(
+  source: ByteSource,
+  options: PluginOptions | undefined,
+  run: (npz: NpzFile) => Promise<T>,
+): Promise<T> {
+  const npz = await NpzFile.open(source, pick<LoadNpzOptions>(options, READ_OPTIONS));
+  try {
+    return await run(npz);
+  } finally {
+    npz.close();
+  }
+}
+
 /**
  * The `.npz` plugin: detects zip archives (`PK\x03\x04`, or `PK\x05\x06`
  * for an empty one) named `.npz`; reads every array, headers alone, or a
@@ -117,11 +132,12 @@ export const npzPlugin: FormatPlugin = {
   decode(bytes: Uint8Array, options?: PluginOptions): Content {
     return arraysContent(decodeNpz(bytes, pick<LoadNpzOptions>(options, READ_OPTIONS)));
   },
-  async read(source: ByteSource, options?: PluginOptions): Promise<Content> {
-    using npz = await NpzFile.open(source, pick<LoadNpzOptions>(options, READ_OPTIONS));
-    const members: [string, NDArray | Uint8Array][] = [];
-    for await (const entry of npz.entries()) members.push(entry);
-    return arraysContent(members);
+  read(source: ByteSource, options?: PluginOptions): Promise<Content> {
+    return withArchive(source, options, async (npz) => {
+      const members: [string, NDArray | Uint8Array][] = [];
+      for await (const entry of npz.entries()) members.push(entry);
+      return arraysContent(members);
+    });
   },
   encode(content: Content, options?: PluginOptions): Uint8Array {
     return encodeNpz(arraysOf(content), pick<SavezOptions>(options, WRITE_OPTIONS));
@@ -129,16 +145,14 @@ export const npzPlugin: FormatPlugin = {
   write(content: Content, sink: ByteSink, options?: PluginOptions): Promise<void> {
     return savez(sink, arraysOf(content), pick<SavezOptions>(options, WRITE_OPTIONS));
   },
-  async inspect(source: ByteSource, options?: PluginOptions): Promise<ArrayInfo[]> {
-    using npz = await NpzFile.open(source, pick<LoadNpzOptions>(options, READ_OPTIONS));
-    return await npz.inspect();
+  inspect(source: ByteSource, options?: PluginOptions): Promise<ArrayInfo[]> {
+    return withArchive(source, options, (npz) => npz.inspect());
   },
-  async readIndex(
+  readIndex(
     source: ByteSource,
     index: readonly IndexItem[],
     options?: PluginOptions,
   ): Promise<NDArray> {
-    using npz = await NpzFile.open(source, pick<LoadNpzOptions>(options, READ_OPTIONS));
-    return await npz.index(memberName(options, npz), index);
+    return withArchive(source, options, (npz) => npz.index(memberName(options, npz), index));
   },
 };
