@@ -235,3 +235,23 @@ print('same')`,
     assert.equal(new TextDecoder().decode(same).trim(), "same");
   }
 });
+
+Deno.test("write: members flow in pieces, never whole (bounded memory for large archives)", async () => {
+  const big = zeros([3_000_000], { dtype: "<f8" }); // 24 MB
+  for (const compress of [false, true]) {
+    let largest = 0;
+    let total = 0;
+    const sink: ByteSink = {
+      write(chunk) {
+        largest = Math.max(largest, chunk.length);
+        total += chunk.length;
+        return Promise.resolve();
+      },
+    };
+    const writer = new NpzWriter(sink, { compress });
+    for (let i = 0; i < 3; i++) await writer.add(`part${i}`, big);
+    await writer.close();
+    assert.ok(largest <= 1 << 20, `a write of ${largest} bytes`);
+    assert.ok(compress ? total < 1_000_000 : total > 72_000_000);
+  }
+});
