@@ -141,3 +141,17 @@ Deno.test("fs: broken archives fail the same way through node:zlib", async () =>
     );
   }
 });
+
+Deno.test("fs: a stored member read from a file is 64-byte aligned in its buffer", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = await savez(`${dir}/a.npz`, { a: arange(7, { dtype: "<f8" }), bb: arange(3) });
+    using npz = await loadNpz(path);
+    for (const name of npz.files) {
+      const array = await npz.array(name);
+      assert.equal(array.data.byteOffset % 64, 0, name);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

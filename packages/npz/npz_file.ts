@@ -258,9 +258,14 @@ export function* locateMember(
       { format: "npz", offset: localOffset, key: entry.name },
     );
   }
-  const guess = LOCAL_HEADER_LENGTH + entry.rawName.length + LOCAL_EXTRA_GUESS +
-    (withData ? entry.compressedSize : 0);
-  const head = yield [localOffset, Math.min(guess, length - localOffset)];
+  // The read starts at a multiple of 64, so that when the source returns a
+  // fresh buffer, a member stored 64-byte aligned in the archive is aligned
+  // in the buffer too (typed-array views of its data need no copy).
+  const readStart = localOffset - (localOffset % 64);
+  const guess = localOffset - readStart + LOCAL_HEADER_LENGTH + entry.rawName.length +
+    LOCAL_EXTRA_GUESS + (withData ? entry.compressedSize : 0);
+  const read = yield [readStart, Math.min(guess, length - readStart)];
+  const head = read.subarray(localOffset - readStart);
   const dataOffset = parseLocal(head, { ...entry, localOffset });
   const [nameStart, nameEnd] = localNameRange(head);
   const localName = head.subarray(nameStart, Math.min(nameEnd, head.length));
@@ -282,9 +287,9 @@ export function* locateMember(
     );
   }
   if (!withData) return { dataOffset, data: null };
-  const start = dataOffset - localOffset;
-  const data = start + entry.compressedSize <= head.length
-    ? head.subarray(start, start + entry.compressedSize)
+  const start = dataOffset - readStart;
+  const data = start + entry.compressedSize <= read.length
+    ? read.subarray(start, start + entry.compressedSize)
     : yield [dataOffset, entry.compressedSize];
   return { dataOffset, data };
 }
