@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { python, pythonJson } from "../../testing/python.ts";
 import { JSON_PLUGIN, ndio, ndioInProcess, tempDir } from "./_test_helpers.ts";
+import { COMMANDS } from "./commands/mod.ts";
 
 const testdata = (name: string) => fromFileUrl(new URL(`./testdata/${name}`, import.meta.url));
 const HALF_PLUGIN = testdata("half_write_plugin.ts");
@@ -33,7 +34,7 @@ for path, expression in json.loads(sys.argv[1]).items():
 Deno.test("help: general, per command, and exit codes", async () => {
   const general = await ndio(["--help"]);
   assert.equal(general.code, 0);
-  for (const name of ["formats", "info", "convert", "sizes", "diff"]) {
+  for (const { name } of COMMANDS) {
     assert.match(general.stdout, new RegExp(`^  ${name} `, "m"));
     const help = await ndioInProcess([name, "--help"]);
     assert.equal(help.code, 0);

@@ -14,6 +14,8 @@ import { readElement, writeElement } from "./_element.ts";
 import type { ElementContext } from "./_element.ts";
 import { reorderInPlace } from "./_byteswap.ts";
 import { castArray } from "./cast.ts";
+
+const MAX_JS_ARRAY_LENGTH = 2 ** 32 - 1;
 import type { AstypeOptions } from "./cast.ts";
 import { matmul } from "./matmul.ts";
 import { arrayRepr } from "./repr.ts";
@@ -783,6 +785,15 @@ export class NDArray {
    * @returns Nested arrays (the bare element for 0-d arrays).
    */
   toNested(): unknown {
+    // An empty array may have an axis longer than a JS array can be.
+    const longest = this.shape.findIndex((n) => n > MAX_JS_ARRAY_LENGTH);
+    if (longest >= 0) {
+      throw new OutOfRangeError(
+        "array-too-long",
+        `axis ${longest} has length ${this.shape[longest]}, longer than a JavaScript array ` +
+          `can be (${MAX_JS_ARRAY_LENGTH})`,
+      );
+    }
     const ctx = this.#context();
     const walk = (axis: number, at: number): unknown => {
       if (axis === this.ndim) return readElement(ctx, at, this.dtype);

@@ -594,3 +594,10 @@ Deno.test("assign copies arrays of the same dtype by bytes, overlapping views in
   cast.assign(b);
   assert.deepEqual(cast.toNested(), [[0, 1, 2], [3, 4, 5]]);
 });
+
+Deno.test("toNested refuses an empty axis longer than a JS array with a typed error", () => {
+  // A crasher of the npy fuzzer: shape (12345678901, 0) is a valid empty array.
+  const a = new NDArray("<f4", [12345678901, 0]);
+  assert.throws(() => a.toNested(), (e: unknown) => e instanceof OutOfRangeError);
+  assert.deepEqual(new NDArray("<f4", [2 ** 32 - 1, 0]).index("-2:").toNested(), [[], []]);
+});
