@@ -4,8 +4,15 @@
 // and compared byte for byte with NumPy's file.
 
 import assert from "node:assert/strict";
-import { NDArray, type PickleCodec } from "@ndio/core";
-import { decodeNpy, encodeNpy, type NpyVersion, parseNpyHeader } from "./mod.ts";
+import { bytesSource, NDArray, type PickleCodec } from "@ndio/core";
+import {
+  decodeNpy,
+  decodeNpyStream,
+  encodeNpy,
+  type NpyVersion,
+  parseNpyHeader,
+  readNpyStream,
+} from "./mod.ts";
 
 interface GoldenEntry {
   file: string;
@@ -50,6 +57,13 @@ Deno.test("golden fixtures: the manifest covers the table the issue asks for", (
   assert.ok(manifest.some((e) => e.shape.length === 0));
   assert.ok(manifest.some((e) => e.shape.includes(0)));
   assert.deepEqual(new Set(manifest.map((e) => e.version)), new Set([1, 2, 3]));
+  // np.save's own choice of 2.0 (header over 65535 bytes) and 3.0 (non-latin-1 names).
+  const auto = manifest.filter((e) => e.forced_version === null);
+  assert.ok(auto.some((e) => e.version === 2));
+  assert.ok(auto.some((e) => e.version === 3));
+  // 0-d and empty arrays in both byte orders.
+  assert.ok(manifest.some((e) => e.shape.length === 0 && e.str.startsWith(">")));
+  assert.ok(manifest.some((e) => e.shape.includes(0) && e.str.startsWith(">")));
 });
 
 for (const entry of manifest) {
@@ -127,4 +141,63 @@ Deno.test("golden object.npy: the pickle payload goes to the codec only when all
   assert.equal(seen.bytes?.at(-1), 0x2e); // the pickle's STOP opcode
   // Writing pickles the array through the codec, after NumPy's header.
   assert.deepEqual(encodeNpy(objects, { pickle: codec }), bytes);
+});
+
+interface StreamPart {
+  start: number;
+  end: number;
+  str: string;
+  shape: number[];
+  elements_hex: string;
+}
+
+Deno.test("golden stream.npy: every array np.save wrote through one handle", async () => {
+  const bytes = await Deno.readFile(new URL("stream.npy", here));
+  const parts: StreamPart[] = JSON.parse(await Deno.readTextFile(new URL("stream.json", here)));
+  assert.ok(parts.length >= 5);
+  const check = (arrays: NDArray[]) => {
+    assert.equal(arrays.length, parts.length);
+    arrays.forEach((array, i) => {
+      const part = parts[i]!;
+      assert.equal(array.dtype.str, part.str, `part ${i}`);
+      assert.deepEqual(array.shape, part.shape, `part ${i}`);
+      assert.equal(hex(cOrderBytes(array)), part.elements_hex, `part ${i}`);
+      // Each part written back is the bytes np.save wrote for it.
+      assert.equal(hex(encodeNpy(array)), hex(bytes.subarray(part.start, part.end)), `part ${i}`);
+    });
+  };
+  check(decodeNpyStream(bytes));
+  const read: NDArray[] = [];
+  for await (const array of readNpyStream(bytesSource(bytes))) read.push(array);
+  check(read);
+});
+
+interface TolerantEntry {
+  file: string;
+  header: string;
+  version: number;
+  align: number;
+  str: string;
+  shape: number[];
+  fortran_order: boolean;
+  values: number[];
+}
+
+Deno.test("tolerant fixtures: headers NumPy reads but no longer writes", async () => {
+  const entries: TolerantEntry[] = JSON.parse(
+    await Deno.readTextFile(new URL("tolerant.json", here)),
+  );
+  assert.ok(entries.some((e) => e.align === 16));
+  assert.ok(entries.some((e) => e.header.includes("L)")));
+  for (const entry of entries) {
+    const bytes = await Deno.readFile(new URL(`tolerant/${entry.file}`, here));
+    const header = parseNpyHeader(bytes);
+    assert.equal(header.version, entry.version, entry.file);
+    assert.equal(header.dataOffset % entry.align, 0, entry.file);
+    assert.equal(header.fortranOrder, entry.fortran_order, entry.file);
+    const array = decodeNpy(bytes);
+    assert.equal(array.dtype.str, entry.str, entry.file);
+    assert.deepEqual(array.shape, entry.shape, entry.file);
+    assert.deepEqual([...array.copy("C").values()], entry.values, entry.file);
+  }
 });

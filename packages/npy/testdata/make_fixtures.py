@@ -8,6 +8,9 @@ Outputs (next to this script):
   golden/*.npy        files written by np.save (or np.lib.format with a forced version)
   golden.json         for each file: descr, dtype.str, shape, fortran_order, version,
                       and the elements as little-endian C-order bytes (hex)
+  stream.npy, .json   a file np.save wrote to repeatedly through one handle, and its parts
+  tolerant/*.npy      headers NumPy reads but no longer writes (legacy alignment, L suffixes...)
+  tolerant.json       for each: the header text, version, alignment and the values np.load gives
   bad/*.npy           malformed files, each expected to fail with a specific error
   bad.json            for each bad file: the error class and code expected
 """
@@ -24,6 +27,7 @@ from numpy.lib import format as npformat
 HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "golden")
 BAD = os.path.join(HERE, "bad")
+TOLERANT = os.path.join(HERE, "tolerant")
 
 
 def values_for(dtype, n):
@@ -150,9 +154,8 @@ def main():
             flat = values_for(dtype, 6)
             add(f"{tag}_c", flat.reshape(2, 3))
             add(f"{tag}_f", np.asfortranarray(flat.reshape(2, 3)))
-            if order in ("<", ""):
-                add(f"{tag}_0d", flat[1:2].reshape(()))
-                add(f"{tag}_empty", flat[:0])
+            add(f"{tag}_0d", flat[1:2].reshape(()))
+            add(f"{tag}_empty", flat[:0])
 
     for tag, spec in STRUCTURED.items():
         dtype = np.dtype(spec)
@@ -167,6 +170,11 @@ def main():
         add(f"version_{version[0]}_f8", base, version)
         add(f"version_{version[0]}_f8_f", np.asfortranarray(base), version)
     add("version_2_point", values_for(np.dtype(STRUCTURED["point"]), 2), (2, 0))
+    # np.save itself picks 2.0 for a header over 65535 bytes and 3.0 for a
+    # field name outside latin-1.
+    wide = np.dtype([(f"f{i:04d}", "u1") for i in range(4000)])
+    add("version_2_auto_wide_header", values_for(wide, 2))
+    add("version_3_auto_cjk_name", values_for(np.dtype([("\u4e2d\u6587", ">f4"), ("b", "<i2")]), 3))
 
     # Shapes: 1-D, 3-D, empty in various axes, long first axis (growth spaces).
     add("shape_1d", np.arange(5, dtype="<i2"))
@@ -188,7 +196,77 @@ def main():
     with open(os.path.join(HERE, "object.npy"), "wb") as f:
         f.write(buffer.getvalue())
 
+    write_stream()
+    write_tolerant()
     write_bad()
+
+
+def write_stream():
+    """A file np.save wrote to repeatedly through one handle, and its parts."""
+    arrays = [
+        np.arange(5, dtype="<i8"),
+        np.asfortranarray(np.arange(6, dtype=">f4").reshape(2, 3)),
+        np.array("text", dtype="<U4"),
+        np.zeros((0, 2), dtype="<c8"),
+        values_for(np.dtype(STRUCTURED["nested"]), 3),
+        values_for(np.dtype(STRUCTURED["cjk_field"]), 2),
+        np.arange(3, dtype=">u2"),
+    ]
+    parts = []
+    with open(os.path.join(HERE, "stream.npy"), "wb") as f:
+        for a in arrays:
+            start = f.tell()
+            np.save(f, a)
+            parts.append({"start": start, "end": f.tell(), "str": a.dtype.str,
+                          "shape": list(a.shape),
+                          "elements_hex": np.ascontiguousarray(a).tobytes(order="C").hex()})
+    with open(os.path.join(HERE, "stream.npy"), "rb") as f:
+        for a in arrays:
+            b = np.load(f)
+            assert b.dtype == a.dtype and b.shape == a.shape and b.tobytes() == a.tobytes()
+    with open(os.path.join(HERE, "stream.json"), "w") as f:
+        json.dump(parts, f, indent=1)
+        f.write("\n")
+
+
+def write_tolerant():
+    """Headers NumPy reads but no longer writes: other key orders, no trailing
+    comma, double quotes, Python 2 long suffixes, 16-byte alignment (NumPy
+    before 1.9, no growth spaces). Each is checked with np.load here."""
+    os.makedirs(TOLERANT, exist_ok=True)
+    for f in os.listdir(TOLERANT):
+        os.remove(os.path.join(TOLERANT, f))
+    data = np.arange(6, dtype="<i4").reshape(2, 3)
+    cases = [
+        ("align16", "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 1, 16),
+        ("align16_v2", "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 2, 16),
+        ("long_suffix", "{'descr': '<i4', 'fortran_order': False, 'shape': (2L, 3L), }", 1, 16),
+        ("long_suffix_v2", "{'descr': '<i4', 'fortran_order': False, 'shape': (2L, 3L)}", 2, 64),
+        ("key_order", "{'shape': (2, 3), 'fortran_order': False, 'descr': '<i4'}", 1, 64),
+        ("double_quotes", '{"descr": "<i4", "fortran_order": False, "shape": (2, 3)}', 1, 64),
+        ("spacing", "{ 'descr' :'<i4',\t'fortran_order' : False ,'shape':(2,3) ,}", 1, 64),
+        ("fortran_key_first",
+         "{'fortran_order': True, 'shape': (3, 2), 'descr': '<i4', }", 1, 64),
+        ("version_3_plain", "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }", 3, 64),
+    ]
+    manifest = []
+    for name, text, version, align in cases:
+        raw = data.tobytes() if "fortran" not in name else data.T.tobytes(order="F")
+        blob = header_bytes(text, version, align) + raw
+        path = os.path.join(TOLERANT, name + ".npy")
+        with open(path, "wb") as f:
+            f.write(blob)
+        loaded = np.load(path)
+        expected = data if "fortran" not in name else data.T
+        assert loaded.dtype == expected.dtype and (loaded == expected).all(), name
+        manifest.append({"file": name + ".npy", "header": text, "version": version,
+                         "align": align, "str": loaded.dtype.str, "shape": list(loaded.shape),
+                         "fortran_order": bool(loaded.flags.f_contiguous
+                                               and not loaded.flags.c_contiguous),
+                         "values": np.ascontiguousarray(loaded).ravel().tolist()})
+    with open(os.path.join(HERE, "tolerant.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+        f.write("\n")
 
 
 def header_bytes(header_text, version=1, pad_to=64):
