@@ -13,8 +13,10 @@ import {
 import {
   BIG,
   COMPLEX,
+  DECIMAL,
   parseBigIntBytes,
   parseComplexBytes,
+  parseDecimalPrefix,
   parseFloatBytes,
   parseIntBytes,
   parseStatus,
@@ -594,56 +596,85 @@ export class TableReader {
       for (;;) {
         if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
         const fieldStart = i;
-        // Digits accumulate on the way: a plain integer needs no second pass.
-        let value = 0;
-        let negative = false;
-        if (i < end && buf[i] === 45) {
-          negative = true;
-          i++;
-        }
-        const digitsStart = i;
-        b = -1;
-        while (i < end) {
-          b = buf[i]!;
-          if (b >= 48 && b <= 57) {
-            value = value * 10 + (b - 48);
-            i++;
-          } else break;
-        }
-        const digits = i - digitsStart;
-        let plain = true;
-        if (i < end) {
-          // Anything but a field end makes the field non-plain: find its end.
+        let x: number;
+        if (isFloat) {
+          // One pass: the number, then what follows it must end the field.
+          i = parseDecimalPrefix(buf, i, end);
+          x = DECIMAL[0]!;
+          b = i < end ? buf[i]! : -1;
           if (
-            !(b === delim || b === 10 || b === 13 || b === c1 || b === c2 ||
+            parseStatus !== 0 ||
+            !(b === delim || b === 10 || b === 13 || b === -1 || b === c1 || b === c2 ||
               (whitespace && (b === 32 || b === 9)))
           ) {
-            plain = false;
-            while (++i < end) {
+            // Not a plain decimal (inf, nan, a hex float, junk): find the
+            // field's end and let the full parser decide.
+            i = fieldStart;
+            while (i < end) {
               b = buf[i]!;
               if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
               if (whitespace && (b === 32 || b === 9)) break;
+              i++;
+            }
+            if (i >= end) b = -1;
+            if (i === fieldStart) {
+              if (k === 0 || !whitespace) return done(lineStart);
+              break;
+            }
+            x = parseFloatBytes(buf, fieldStart, i);
+            if (parseStatus !== 0) return done(lineStart);
+          }
+          if (k >= n) return done(lineStart); // ragged: the general path reports it
+        } else {
+          // Digits accumulate on the way: a plain integer needs no second pass.
+          let value = 0;
+          let negative = false;
+          if (i < end && buf[i] === 45) {
+            negative = true;
+            i++;
+          }
+          const digitsStart = i;
+          b = -1;
+          while (i < end) {
+            b = buf[i]!;
+            if (b >= 48 && b <= 57) {
+              value = value * 10 + (b - 48);
+              i++;
+            } else break;
+          }
+          const digits = i - digitsStart;
+          let plain = true;
+          if (i < end) {
+            // Anything but a field end makes the field non-plain: find its end.
+            if (
+              !(b === delim || b === 10 || b === 13 || b === c1 || b === c2 ||
+                (whitespace && (b === 32 || b === 9)))
+            ) {
+              plain = false;
+              while (++i < end) {
+                b = buf[i]!;
+                if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+                if (whitespace && (b === 32 || b === 9)) break;
+              }
             }
           }
-        }
-        if (i >= end) b = -1;
-        const fieldEnd = i;
-        if (fieldEnd === fieldStart) {
-          // An empty or comment line goes to the general path; in whitespace
-          // mode an empty field after blanks just ends the line.
-          if (k === 0 || !whitespace) return done(lineStart);
-          break;
-        }
-        if (k >= n) return done(lineStart); // ragged: the general path reports it
-        let x: number;
-        if (plain && digits > 0 && digits <= 15 && !isFloat) {
-          x = negative ? -value : value;
-          if (isInt && (x < lo || x > hi)) return done(lineStart);
-        } else {
-          if (isFloat) x = parseFloatBytes(buf, fieldStart, fieldEnd);
-          else x = parseIntBytes(buf, fieldStart, fieldEnd);
-          // Failures, big integers and (when inferring) floats: the general path decides.
-          if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) return done(lineStart);
+          if (i >= end) b = -1;
+          const fieldEnd = i;
+          if (fieldEnd === fieldStart) {
+            // An empty or comment line goes to the general path; in whitespace
+            // mode an empty field after blanks just ends the line.
+            if (k === 0 || !whitespace) return done(lineStart);
+            break;
+          }
+          if (k >= n) return done(lineStart); // ragged: the general path reports it
+          if (plain && digits > 0 && digits <= 15) {
+            x = negative ? 0 - value : value;
+            if (isInt && (x < lo || x > hi)) return done(lineStart);
+          } else {
+            x = parseIntBytes(buf, fieldStart, fieldEnd);
+            // Failures, big integers and (when inferring) floats: the general path decides.
+            if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) return done(lineStart);
+          }
         }
         if (wide) {
           const at = 2 * (length + k);
