@@ -44,6 +44,13 @@ export interface ReaderConfig {
   readonly maxBytes: number;
   /** Name used in messages: "loadtxt" or "genfromtxt". */
   readonly what: string;
+  /**
+   * Allocates the store of numbers (zeroed), for a caller that can get
+   * memory cheaper to fill than `new ArrayBuffer` (huge pages, in fs.ts).
+   */
+  readonly allocate?: (bytes: number) => Uint8Array;
+  /** The input's total length when it comes in chunks, to size the store once. */
+  readonly sizeHint?: number;
 }
 
 type Kind = "infer" | "float" | "int" | "bool" | "complex" | "string" | "struct";
@@ -298,12 +305,14 @@ export class TableReader {
   }
 
   #resize(size: number): void {
+    const bytes = this.config.allocate?.(size * 8) ?? new Uint8Array(size * 8);
+    const { buffer, byteOffset } = bytes;
     if (this.#wide) {
-      const next = new Int32Array(size * 2);
+      const next = new Int32Array(buffer, byteOffset, size * 2);
       next.set(this.#words.subarray(0, this.#length * 2));
       this.#words = next;
     } else {
-      const next = new Float64Array(size);
+      const next = new Float64Array(buffer, byteOffset, size);
       next.set(this.#values.subarray(0, this.#length));
       this.#values = next;
     }
@@ -545,12 +554,15 @@ export class TableReader {
       while (end > from && buf[end - 1] !== 10 && buf[end - 1] !== 13) end--;
     }
     const n = this.columns;
-    if (!this.#sized && final) {
-      // The whole input is here: size the store once from the first line's length.
+    const hint = this.config.sizeHint;
+    if (!this.#sized && (final || hint !== undefined)) {
+      // The whole input is here (or its length is known): size the store
+      // once from the first line's length.
       this.#sized = true;
+      const remaining = final ? end - from : hint! - (this.#totalBytes - (limit - from));
       let k = from;
       while (k < end && buf[k] !== 10) k++;
-      const rows = Math.ceil((end - from) / Math.max(1, k - from + 1) * 1.15) + 16;
+      const rows = Math.ceil(remaining / Math.max(1, k - from + 1) * 1.15) + 16;
       this.#ensure(Math.min(rows * n, 1 << 27));
     }
     return this.#kind === "float"
@@ -846,8 +858,8 @@ export class TableReader {
     if (this.#wide) {
       const words = this.#words;
       const bytes = count * 8 < words.byteLength * 0.5
-        ? new Uint8Array(words.buffer.slice(0, count * 8))
-        : new Uint8Array(words.buffer, 0, count * 8);
+        ? new Uint8Array(words.buffer.slice(words.byteOffset, words.byteOffset + count * 8))
+        : new Uint8Array(words.buffer, words.byteOffset, count * 8);
       return finish(
         new NDArray(kind === "infer" ? "<i8" : dtype!.toNative(), shape, { data: bytes }),
         dtype,
@@ -855,8 +867,8 @@ export class TableReader {
     }
     if (kind === "float" && (dtype === null || (dtype.itemsize === 8 && dtype.kind === "f"))) {
       const bytes = count * 8 < values.byteLength * 0.5
-        ? new Uint8Array(values.buffer.slice(0, count * 8))
-        : new Uint8Array(values.buffer, 0, count * 8);
+        ? new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + count * 8))
+        : new Uint8Array(values.buffer, values.byteOffset, count * 8);
       return finish(new NDArray("<f8", shape, { data: bytes }), dtype);
     }
     const target = dtype!.toNative();
