@@ -218,13 +218,54 @@ function tempPathFor(path: string): string {
     (s, n) => s + n.toString(36),
     "",
   );
-  return `${dir}.${base}.${random}.ndio-tmp`;
+  return `${dir}.${base}.${Deno.pid}-${random}.ndio-tmp`;
+}
+
+/**
+ * Removes the temporary files that killed writers of `path` left behind:
+ * those named for the same target by a process that no longer runs. Only
+ * where process ids can be checked (`/proc`); elsewhere nothing is removed.
+ */
+function removeStaleTemps(path: string): void {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const dir = path.slice(0, slash + 1);
+  const base = path.slice(slash + 1);
+  const prefix = `.${base}.`;
+  try {
+    Deno.statSync("/proc/self");
+  } catch {
+    return;
+  }
+  try {
+    for (const entry of Deno.readDirSync(dir === "" ? "." : dir)) {
+      const name = entry.name;
+      if (!entry.isFile || !name.startsWith(prefix) || !name.endsWith(".ndio-tmp")) continue;
+      const match = /^(\d+)-[0-9a-z]+\.ndio-tmp$/.exec(name.slice(prefix.length));
+      if (match === null || Number(match[1]) === Deno.pid) continue;
+      try {
+        Deno.statSync(`/proc/${match[1]}`);
+        continue; // Its writer may still be running.
+      } catch {
+        // The writer is gone: the file is debris.
+      }
+      try {
+        Deno.removeSync(dir + name);
+      } catch {
+        // Removed by someone else, or not ours to remove.
+      }
+    }
+  } catch {
+    // An unreadable directory: the write itself will report the problem.
+  }
 }
 
 /**
  * Opens an atomic writer for `path`: bytes go to a temporary file in the
  * same directory; `commit()` renames it over `path`, `abort()` (or disposal
- * without commit) deletes it. A crash leaves the previous file intact.
+ * without commit) deletes it. A crash leaves the previous file intact;
+ * the temporary file a killed process leaves (`.NAME.PID-RANDOM.ndio-tmp`)
+ * is removed by the next write of the same target, once that process is
+ * gone (where `/proc` tells).
  *
  * @example
  * ```ts
@@ -246,6 +287,7 @@ export function createAtomicFileSink(path: string, options?: AtomicWriteOptions)
   if (typeof path !== "string" || path === "") {
     throw new ArgumentError("path-invalid", "a file path is needed");
   }
+  removeStaleTemps(path);
   const temp = tempPathFor(path);
   const file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o644 });
   let position = 0;

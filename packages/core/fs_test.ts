@@ -87,3 +87,23 @@ Deno.test("allocateBuffer: zeroed buffers of any size, huge pages asked for from
     }
   }
 });
+
+Deno.test("the next atomic write removes the temp files of killed writers of the same target", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/out.npy`;
+  // No process has pid 4194305 (over Linux's pid_max); this process's own
+  // temp file may belong to a write in progress; other targets are not ours.
+  const stale = ".out.npy.4194305-abc123.ndio-tmp";
+  const live = `.out.npy.${Deno.pid}-def456.ndio-tmp`;
+  const other = ".other.npy.4194305-abc123.ndio-tmp";
+  for (const name of [stale, live, other]) {
+    await Deno.writeFile(`${dir}/${name}`, new Uint8Array(1));
+  }
+  await writeFileAtomic(path, new Uint8Array([7]));
+  const expected = [live, other, "out.npy"].sort();
+  assert.deepEqual(
+    await listDir(dir),
+    Deno.build.os === "linux" ? expected : [...expected, stale].sort(),
+  );
+  await Deno.remove(dir, { recursive: true });
+});

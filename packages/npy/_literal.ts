@@ -76,6 +76,7 @@ export function parseLiteral(
   const endFail = (what: string): MalformedError =>
     fail(`the header ends inside ${what}`, pos, UNEXPECTED_END);
   const describe = (at: number): string => {
+    if (at >= end) return "the end of the header";
     const b = bytes[at]!;
     return b >= 0x21 && b < 0x7f ? `"${String.fromCharCode(b)}"` : `byte 0x${b.toString(16)}`;
   };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { arange, DType, MalformedError, type NDArray, zeros } from "@ndio/core";
-import { decodeNpy, encodeNpy, encodeNpyHeader, parseNpyHeader } from "./mod.ts";
+import { arange, bytesSource, DType, MalformedError, type NDArray, zeros } from "@ndio/core";
+import { decodeNpy, encodeNpy, encodeNpyHeader, parseNpyHeader, readNpyHeader } from "./mod.ts";
 
 /** An .npy with the given header text, padded to `align` bytes, then `data`. */
 function npyWith(text: string, data: Uint8Array, options?: { align?: number; version?: number }) {
@@ -196,4 +196,18 @@ Deno.test("writer: order, strided views and big-endian data", () => {
   assert.equal(parseNpyHeader(encodeNpy(zeros([1, 5]).T)).fortranOrder, false);
   assert.equal(parseNpyHeader(encodeNpy(zeros([0, 5]).T)).fortranOrder, false);
   assert.throws(() => encodeNpy([1, 2] as unknown as NDArray), TypeError);
+});
+
+Deno.test("header reader: a sign with no number at the header's end is a MalformedError", async () => {
+  // A crasher of the npy fuzzer: describing the missing number read past
+  // the header's bytes (the header ends in spaces, with no newline).
+  const bytes = npyWith(
+    "{'descr': '<f8', 'fortran_order': False, 'shape': (0,), -",
+    new Uint8Array(),
+  );
+  bytes[bytes.length - 1] = 0x20;
+  await assert.rejects(
+    () => readNpyHeader(bytesSource(bytes)),
+    (e: unknown) => e instanceof MalformedError && /the end of the header/.test(e.message),
+  );
 });

@@ -6,7 +6,15 @@
  * @module
  */
 
-import { ArgumentError, Complex, type Descr, DType, MalformedError, NDArray } from "@ndio/core";
+import {
+  ArgumentError,
+  Complex,
+  type Descr,
+  DType,
+  LimitError,
+  MalformedError,
+  NDArray,
+} from "@ndio/core";
 import { Tokenizer } from "./_tokenizer.ts";
 import {
   BIG,
@@ -114,11 +122,12 @@ export function genfromtxt(input: string | Uint8Array, options?: GenfromtxtOptio
   const delimiter = typeof o.delimiter === "string" ? o.delimiter : null;
   const comment = o.comments === undefined ? "#" : o.comments;
   const autostrip = o.autostrip ?? widths !== null;
+  const maxLineLength = o.maxLineLength ?? 64 * 1024 * 1024;
   const tokenizer = new Tokenizer({
     delimiter: delimiter === null ? null : encoder.encode(delimiter),
     comments: comment === null ? [] : [encoder.encode(comment)],
     quote: -1,
-    maxLineLength: o.maxLineLength ?? 64 * 1024 * 1024,
+    maxLineLength,
     maxColumns: o.maxColumns ?? 1_000_000,
   });
 
@@ -137,6 +146,15 @@ export function genfromtxt(input: string | Uint8Array, options?: GenfromtxtOptio
     const end = lineEnd(text, pos);
     pos = nextLine(text, pos);
     const lineNo = line++;
+    // Checked here for every line: names and fixed-width lines skip the tokenizer.
+    if (end - start > maxLineLength) {
+      throw new LimitError(
+        "maxLineLength",
+        maxLineLength,
+        `line ${lineNo} is longer than ${maxLineLength} bytes`,
+        { format: "text", line: lineNo },
+      );
+    }
     let raw = decoder.decode(text.subarray(start, end));
     if (wantNames) {
       let header = raw.trim();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MalformedError } from "@ndio/core";
+import { LimitError, MalformedError } from "@ndio/core";
 import { pythonJson } from "../../testing/python.ts";
 import { genfromtxt, type GenfromtxtOptions } from "./genfromtxt.ts";
 
@@ -91,4 +91,21 @@ Deno.test("genfromtxt: invalid rows are errors naming their lines, or skipped an
   assert.deepEqual(skipped, [2, 4]);
   assert.deepEqual(a.toNested(), [[1, 2], [4, 5]]);
   assert.throws(() => genfromtxt("1 x\n"), MalformedError);
+});
+
+Deno.test("genfromtxt: maxLineLength holds for every line, names and fixed widths included", () => {
+  const text = "a b\n1 2 3 4\n";
+  assert.deepEqual(genfromtxt(text, { skipHeader: 1, maxLineLength: 7 }).shape, [4]);
+  const cases: GenfromtxtOptions[] = [
+    { skipHeader: 1 },
+    { names: true },
+    { delimiter: [2, 2], skipHeader: 1 },
+  ];
+  for (const options of cases) {
+    assert.throws(
+      () => genfromtxt(text, { ...options, maxLineLength: 6 }),
+      (e: unknown) => e instanceof LimitError && e.limit === "maxLineLength",
+      JSON.stringify(options),
+    );
+  }
 });

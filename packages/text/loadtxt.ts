@@ -267,7 +267,8 @@ export function shapeResult(reader: TableReader, options: LoadtxtOptions | undef
   const restored = options?.restoreShape !== false && shape !== null &&
     array.dtype.fields === null && array.ndim === 2 && shape.length >= 1 &&
     shape.reduce((a, b) => a * b, 1) === array.size &&
-    (shape.length < 2 || shape[shape.length - 1] === array.shape[1]);
+    // An empty table has no column count to check the header against.
+    (shape.length < 2 || array.size === 0 || shape[shape.length - 1] === array.shape[1]);
   if (restored) {
     array = array.reshape(shape);
   } else {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LimitError, MalformedError, type NDArray } from "@ndio/core";
+import { LimitError, MalformedError, NDArray } from "@ndio/core";
 import { python, pythonJson } from "../../testing/python.ts";
 import { loadtxt, type LoadtxtOptions, loadtxtStream } from "./loadtxt.ts";
 import { savetxtBytes } from "./savetxt.ts";
@@ -293,4 +293,17 @@ print(json.dumps([struct.pack("<d", float.fromhex(t) if "0x" in t else float(t))
       );
     }
   }
+});
+
+Deno.test("loadtxt: a shape header restores an empty array's shape", () => {
+  // Found by the cross-format property test: savetxt writes "# shape: (2, 0, 3)"
+  // for an empty 3-d array, which read back as shape (0,).
+  for (const shape of [[2, 0, 3], [0, 3], [1, 0], [0]]) {
+    const text = savetxtBytes(new NDArray("<f8", shape), {
+      header: `shape: (${shape.join(", ")}${shape.length === 1 ? "," : ""})`,
+    });
+    assert.deepEqual(loadtxt(text).shape, shape);
+  }
+  // Without a header an empty file is still NumPy's empty 1-d array.
+  assert.deepEqual(loadtxt("").shape, [0]);
 });

@@ -36,6 +36,9 @@ function describe(error: unknown): string {
   return `non-error thrown: ${String(error)}`;
 }
 
+// Modules are loaded: the driver starts its per-input clocks from here.
+self.postMessage({ ready: true });
+
 self.onmessage = async (event: MessageEvent<WorkRequest>) => {
   const { id, target: name, input } = event.data;
   const target = findTarget(name);

@@ -75,21 +75,44 @@ export function outputBudget(n: number): number {
   return 65536 + 16 * n;
 }
 
+/** How long a new worker may take to load its modules (slow on a loaded machine). */
+const STARTUP_MS = 120_000;
+
 /** A worker that runs inputs one at a time and is replaced after a hang. */
 class Runner {
   #worker: Worker | null = null;
+  #ready: Promise<Worker> | null = null;
   #next = 0;
 
-  #start(): Worker {
-    this.#worker ??= new Worker(new URL("./_worker.ts", import.meta.url).href, {
-      type: "module",
+  /** A worker whose modules are loaded, so that input clocks measure inputs only. */
+  #start(): Promise<Worker> {
+    this.#ready ??= new Promise((resolve, reject) => {
+      const worker = new Worker(new URL("./_worker.ts", import.meta.url).href, {
+        type: "module",
+      });
+      this.#worker = worker;
+      const timer = setTimeout(() => {
+        this.stop();
+        reject(new Error(`the fuzz worker did not start within ${STARTUP_MS} ms`));
+      }, STARTUP_MS);
+      worker.onmessage = () => {
+        clearTimeout(timer);
+        worker.onmessage = null;
+        resolve(worker);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        clearTimeout(timer);
+        this.stop();
+        reject(new Error(`the fuzz worker failed to start: ${event.message}`));
+      };
     });
-    return this.#worker;
+    return this.#ready;
   }
 
   /** Runs one input; resolves to the reply, or null after `timeoutMs`. */
-  run(target: string, input: Uint8Array, timeoutMs: number): Promise<WorkReply | null> {
-    const worker = this.#start();
+  async run(target: string, input: Uint8Array, timeoutMs: number): Promise<WorkReply | null> {
+    const worker = await this.#start();
     const id = ++this.#next;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -117,6 +140,7 @@ class Runner {
   stop(): void {
     this.#worker?.terminate();
     this.#worker = null;
+    this.#ready = null;
   }
 }
 
