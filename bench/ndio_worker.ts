@@ -13,10 +13,11 @@
 import process from "node:process";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { NDArray } from "@ndio/core";
-import { readFileBytes, writeFileAtomic } from "@ndio/core/fs";
+import { writeFileAtomic } from "@ndio/core/fs";
 import { load, save } from "@ndio/npy/fs";
 import { loadNpz, savez, savezCompressed } from "@ndio/npz/fs";
-import { loadtxt, savetxtBytes } from "@ndio/text";
+import { savetxtBytes } from "@ndio/text";
+import { loadtxtFile } from "@ndio/text/fs";
 import { lineSplitter } from "./_lines.ts";
 
 interface Dataset {
@@ -136,7 +137,7 @@ function setup(op: string, ds: Dataset, dir: string): Case {
     case "text.loadtxt_float": {
       const input = inputPath(ds, "txt");
       const options = isInt(a) ? { delimiter: "\t", dtype: "int64" } : { dtype: "float64" };
-      return { outputs, run: () => void loadtxt(readFileBytes(input), options) };
+      return { outputs, run: async () => void await loadtxtFile(input, options) };
     }
     case "ceiling.memcpy": {
       const buffer = new Uint8Array(a.nbytes).fill(1);

@@ -12,6 +12,7 @@ const COMPLETE: readonly string[] = [
   "packages/npz/mod.ts",
   "packages/npz/fs.ts",
   "packages/text/mod.ts",
+  "packages/text/fs.ts",
   "packages/cli/mod.ts",
   "examples/safetensors/mod.ts",
 ];
