@@ -13,9 +13,11 @@
 import process from "node:process";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { NDArray } from "@ndio/core";
-import { readFileBytes, writeFileAtomic } from "@ndio/core/fs";
+import { writeFileAtomic } from "@ndio/core/fs";
 import { load, save } from "@ndio/npy/fs";
-import { loadtxt, savetxtBytes } from "@ndio/text";
+import { loadNpz, savez, savezCompressed } from "@ndio/npz/fs";
+import { savetxtBytes } from "@ndio/text";
+import { loadtxtFile } from "@ndio/text/fs";
 import { lineSplitter } from "./_lines.ts";
 
 interface Dataset {
@@ -93,6 +95,31 @@ function setup(op: string, ds: Dataset, dir: string): Case {
       };
     case "npy.load":
       return { outputs, run: async () => void await load(ds.path) };
+    case "npz.save_stored":
+      return {
+        outputs,
+        run: async (k) => fileSize(await savez(out(k, "npz"), [a], { fsync: false })),
+      };
+    case "npz.save_compressed":
+    case "npz.save_compressed_workers": {
+      const workers = op === "npz.save_compressed" ? 0 : 2;
+      return {
+        outputs,
+        run: async (k) =>
+          fileSize(await savezCompressed(out(k, "npz"), [a], { fsync: false, workers })),
+      };
+    }
+    case "npz.load_stored":
+    case "npz.load_compressed": {
+      const input = inputPath(ds, op === "npz.load_stored" ? "stored.npz" : "compressed.npz");
+      return {
+        outputs,
+        run: async () => {
+          using npz = await loadNpz(input);
+          await npz.get("arr_0");
+        },
+      };
+    }
     case "text.savetxt_int":
     case "text.savetxt_float": {
       const options = isInt(a) ? { fmt: "%d", delimiter: "\t" } : {};
@@ -110,7 +137,7 @@ function setup(op: string, ds: Dataset, dir: string): Case {
     case "text.loadtxt_float": {
       const input = inputPath(ds, "txt");
       const options = isInt(a) ? { delimiter: "\t", dtype: "int64" } : { dtype: "float64" };
-      return { outputs, run: () => void loadtxt(readFileBytes(input), options) };
+      return { outputs, run: async () => void await loadtxtFile(input, options) };
     }
     case "ceiling.memcpy": {
       const buffer = new Uint8Array(a.nbytes).fill(1);

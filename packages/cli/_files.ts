@@ -156,7 +156,7 @@ export function writeOutput(
     const sink = createAtomicFileSink(path, { fsync: settings?.fsync ?? true });
     try {
       const progress = settings?.progress;
-      progress?.phase(`writing ${path}`, estimateBytes(content));
+      progress?.phase(`writing ${path}`, expectedBytes(plugin, content));
       const out = progress === undefined ? sink : sinkWithProgress(sink, progress);
       if (plugin.write !== undefined) {
         await plugin.write(content, out, options);
@@ -172,15 +172,13 @@ export function writeOutput(
   });
 }
 
-/** The bytes of the arrays in content: the progress total of a write. */
-function estimateBytes(content: Content): number {
-  if (content.kind === "array") return content.array.nbytes;
-  if (content.kind === "arrays") {
-    let n = 0;
-    for (const a of content.arrays.values()) n += a.nbytes;
-    return n;
-  }
-  return 0;
+/**
+ * The bytes a write will take, when the format makes it predictable (an
+ * .npy is its array's bytes and a small header); else 0, and the bar counts
+ * bytes written without a total (text, compressed archives, plugins).
+ */
+function expectedBytes(plugin: FormatPlugin, content: Content): number {
+  return plugin.id === "npy" && content.kind === "array" ? content.array.nbytes : 0;
 }
 
 /** Opens, detects and reads a whole file. */

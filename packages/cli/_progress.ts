@@ -21,7 +21,7 @@ export interface ProgressOptions {
   readonly width?: number;
 }
 
-/** Progress of work measured in units (bytes, steps) against a total. */
+/** Progress of work measured in units (bytes, steps) against a total; without a total, bytes. */
 export class Progress {
   #err: TextOut | null;
   #label: string;
@@ -94,9 +94,13 @@ export class Progress {
     this.#err.write(`\r\x1b[2K${this.render()}`);
   }
 
-  /** The bar as text: `label [#######.......]  45%`. */
+  /** The bar as text: `label [#######.......]  45%`, or `label ... 52.4 MB` without a total. */
   render(): string {
-    if (this.#total <= 0) return `${this.#label} ...`;
+    if (this.#total <= 0) {
+      return this.#done > 0
+        ? `${this.#label} ... ${(this.#done / 1e6).toFixed(1)} MB`
+        : `${this.#label} ...`;
+    }
     const fraction = Math.min(1, this.#done / this.#total);
     const full = Math.round(fraction * this.#width);
     const bar = "#".repeat(full) + ".".repeat(this.#width - full);

@@ -46,3 +46,14 @@ Deno.test("Progress: never drawn when stderr is not a terminal, or with --quiet"
     assert.equal(output.written(), "");
   }
 });
+
+Deno.test("Progress: without a total, the bytes done so far", () => {
+  let now = 0;
+  const output = fakeOutput(true);
+  const progress = new Progress(output, "writing a.csv", 0, { now: () => now });
+  now = 1500;
+  progress.advance(52_400_000);
+  assert.match(output.written(), /writing a\.csv \.\.\. 52\.4 MB$/);
+  progress.phase("reading", 0);
+  assert.match(output.written(), /reading \.\.\.$/);
+});

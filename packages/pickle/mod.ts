@@ -1,7 +1,20 @@
 /**
- * @ndio/pickle: pickles of NumPy data, loaded safely. Work in progress: this package exports nothing yet.
+ * @ndio/pickle: pickles of NumPy data, loaded safely. `loads` runs the
+ * pickle machine of protocols 0 to 5 without ever executing code: globals
+ * resolve only through an allowlist of NumPy and builtin data constructors.
+ *
+ * @example
+ * ```ts
+ * import { loads } from "@ndio/pickle";
+ * import assert from "node:assert/strict";
+ *
+ * // pickle.dumps([1, 2], protocol=2)
+ * const bytes = new Uint8Array([0x80, 2, 0x5d, 0x71, 0, 0x28, 0x4b, 1, 0x4b, 2, 0x65, 0x2e]);
+ * assert.deepEqual(loads(bytes), [1, 2]);
+ * ```
  *
  * @module
  */
 
-export {};
+export * from "./loads.ts";
+export type { LoadsOptions } from "./_options.ts";
