@@ -20,7 +20,8 @@ import {
   readNpyHeader,
   readNpyIndex,
 } from "@ndio/npy";
-import { genfromtxt, loadtxt, loadtxtStream } from "@ndio/text";
+import { genfromtxt, loadtxt, loadtxtBlocks, loadtxtStream } from "@ndio/text";
+import { loadtxtFile } from "@ndio/text/fs";
 
 const encoder = new TextEncoder();
 
@@ -164,4 +165,31 @@ Deno.test("limit core: index expressions (fixed at 10,000 characters), array dim
   assert.throws(() => parseIndex(index(10_001)), MalformedError);
   assert.equal(new NDArray("<i1", new Array(64).fill(1)).ndim, 64);
   assert.throws(() => new NDArray("<i1", new Array(65).fill(1)));
+});
+
+Deno.test("limit text: loadtxtFile and loadtxtBlocks keep maxLineLength and maxBytes at the boundary", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/a.txt`;
+    await Deno.writeTextFile(path, "1 2 3 4\n1 2 3 4\n"); // 16 bytes, lines of 7
+    assert.equal((await loadtxtFile(path, { maxLineLength: 7, maxBytes: 16 })).size, 8);
+    await assert.rejects(
+      () => loadtxtFile(path, { maxLineLength: 6 }),
+      isLimit("maxLineLength", 6),
+    );
+    await assert.rejects(() => loadtxtFile(path, { maxBytes: 15 }), isLimit("maxBytes", 15));
+    const blocks = async (options: object) => {
+      let rows = 0;
+      using file = await Deno.open(path);
+      for await (const b of loadtxtBlocks(file.readable, { blockBytes: 4, ...options })) {
+        rows += b.shape[0]!;
+      }
+      return rows;
+    };
+    assert.equal(await blocks({ maxLineLength: 7, maxBytes: 16 }), 2);
+    await assert.rejects(() => blocks({ maxLineLength: 6 }), isLimit("maxLineLength", 6));
+    await assert.rejects(() => blocks({ maxBytes: 15 }), isLimit("maxBytes", 15));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
