@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import {
+  arange,
   bytesSource,
   LimitError,
   MalformedError,
@@ -22,6 +23,7 @@ import {
 } from "@ndio/npy";
 import { genfromtxt, loadtxt, loadtxtBlocks, loadtxtStream } from "@ndio/text";
 import { loadtxtFile } from "@ndio/text/fs";
+import { decodeNpz, DEFAULT_NPZ_LIMITS, encodeNpz, loadNpz } from "@ndio/npz";
 
 const encoder = new TextEncoder();
 
@@ -192,4 +194,33 @@ Deno.test("limit text: loadtxtFile and loadtxtBlocks keep maxLineLength and maxB
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("limit npz maxMembers, maxMemberSize, maxTotalSize: at the limit passes, one over fails", async () => {
+  const archive = encodeNpz({ a: arange(10), b: arange(20), c: arange(30) });
+  const sizes = await (async () => {
+    using npz = await loadNpz(archive);
+    return npz.names.map((name) => npz.member(name).size);
+  })();
+  const largest = Math.max(...sizes);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const cases: [string, number, number][] = [
+    ["maxMembers", 3, 2],
+    ["maxMemberSize", largest, largest - 1],
+    ["maxTotalSize", total, total - 1],
+  ];
+  for (const [name, fits, over] of cases) {
+    assert.equal(decodeNpz(archive, { [name]: fits }).size, 3, name);
+    assert.throws(() => decodeNpz(archive, { [name]: over }), isLimit(name, over), name);
+    // The lazy reader checks the directory when it opens, members when read.
+    await assert.rejects(async () => {
+      using npz = await loadNpz(bytesSource(archive), { [name]: over });
+      for (const member of npz.names) await npz.get(member);
+    }, isLimit(name, over));
+  }
+  assert.deepEqual(DEFAULT_NPZ_LIMITS, {
+    maxMembers: 100_000,
+    maxMemberSize: 2 ** 34,
+    maxTotalSize: 2 ** 40,
+  });
 });
