@@ -19,6 +19,7 @@ const PACKAGES: readonly (readonly [dir: string, name: string])[] = [
   ["packages/core", "@ndio/core"],
   ["packages/npy", "@ndio/npy"],
   ["packages/text", "@ndio/text"],
+  ["packages/pickle", "@ndio/pickle"],
   ["examples/safetensors", "@ndio-examples/safetensors"],
 ];
 
