@@ -15,7 +15,8 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { NDArray } from "@ndio/core";
 import { readFileBytes, writeFileAtomic } from "@ndio/core/fs";
 import { load, save } from "@ndio/npy/fs";
-import { loadtxt, savetxtBytes } from "@ndio/text";
+import { savetxtBytes } from "@ndio/text";
+import { loadtxtFile } from "@ndio/text/fs";
 import { dumps, loads } from "@ndio/pickle";
 import { lineSplitter } from "./_lines.ts";
 
@@ -111,7 +112,7 @@ function setup(op: string, ds: Dataset, dir: string): Case {
     case "text.loadtxt_float": {
       const input = inputPath(ds, "txt");
       const options = isInt(a) ? { delimiter: "\t", dtype: "int64" } : { dtype: "float64" };
-      return { outputs, run: () => void loadtxt(readFileBytes(input), options) };
+      return { outputs, run: async () => void await loadtxtFile(input, options) };
     }
     case "pickle.dumps.p4":
     case "pickle.dumps.p5": {

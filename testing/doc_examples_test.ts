@@ -10,6 +10,7 @@ const COMPLETE: readonly string[] = [
   "packages/npy/mod.ts",
   "packages/npy/fs.ts",
   "packages/text/mod.ts",
+  "packages/text/fs.ts",
   "packages/cli/mod.ts",
   "examples/safetensors/mod.ts",
 ];

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { createAtomicFileSink, openFileSource, readFileBytes, writeFileAtomic } from "./fs.ts";
+import {
+  allocateBuffer,
+  createAtomicFileSink,
+  openFileSource,
+  readFileBytes,
+  writeFileAtomic,
+} from "./fs.ts";
 import { ArgumentError, NdioError, TruncatedError } from "./mod.ts";
 
 async function listDir(dir: string): Promise<string[]> {
@@ -69,6 +75,17 @@ Deno.test("atomic writes replace the target only when complete", async () => {
   assert.throws(() => createAtomicFileSink(`${dir}/missing/x.npy`), Deno.errors.NotFound);
   assert.throws(() => createAtomicFileSink(""), ArgumentError);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("allocateBuffer: zeroed buffers of any size, huge pages asked for from 4 MiB", () => {
+  for (const size of [0, 1, 4095, (4 << 20) - 1, 4 << 20, (8 << 20) + 3]) {
+    for (const hugePages of [true, false]) {
+      const buffer = allocateBuffer(size, { hugePages });
+      assert.equal(buffer.length, size);
+      assert.ok(buffer.every((b) => b === 0));
+      buffer.fill(7); // every page writable
+    }
+  }
 });
 
 Deno.test("the next atomic write removes the temp files of killed writers of the same target", async () => {

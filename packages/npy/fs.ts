@@ -30,7 +30,7 @@
  */
 
 import { ArgumentError, type IndexItem, type NDArray, NdioError, TruncatedError } from "@ndio/core";
-import { createAtomicFileSink, openFileSource } from "@ndio/core/fs";
+import { allocateBuffer, createAtomicFileSink, openFileSource } from "@ndio/core/fs";
 import type { NpyHeader, NpyHeaderOptions } from "./header.ts";
 import { decodeNpy, type DecodeNpyOptions, decodeNpyStream } from "./decode.ts";
 import { encodeNpyChunks, type WriteNpyOptions } from "./encode.ts";
@@ -359,47 +359,6 @@ export function createNpyWriter(
   };
 }
 
-// Linux's MADV_HUGEPAGE, and the size from which NumPy asks for huge pages.
-const MADV_HUGEPAGE = 14;
-const HUGE_PAGE_THRESHOLD = 4 << 20;
-
-let madvise: ((address: bigint, length: bigint) => void) | null | undefined;
-
-/** libc's madvise through FFI, when the process may already use FFI on Linux; else null. */
-function hugePageAdvisor(): ((address: bigint, length: bigint) => void) | null {
-  if (madvise !== undefined) return madvise;
-  madvise = null;
-  try {
-    if (Deno.build.os !== "linux") return null;
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    const libc = Deno.dlopen("libc.so.6", {
-      madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
-    });
-    madvise = (address, length) => {
-      libc.symbols.madvise(Deno.UnsafePointer.create(address), length, MADV_HUGEPAGE);
-    };
-  } catch {
-    madvise = null;
-  }
-  return madvise;
-}
-
-/** A zeroed buffer, with huge pages requested for large sizes when possible. */
-function allocate(size: number, hugePages: boolean): Uint8Array {
-  const out = new Uint8Array(size);
-  if (hugePages && size >= HUGE_PAGE_THRESHOLD) {
-    const advise = hugePageAdvisor();
-    if (advise !== null) {
-      // The whole pages inside the buffer, before any of them is touched.
-      const address = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(out)));
-      const start = (address + 4095n) & ~4095n;
-      const end = (address + BigInt(size)) & ~4095n;
-      if (end > start) advise(start, end - start);
-    }
-  }
-  return out;
-}
-
 function readWholeFile(path: string, hugePages: boolean, buffer?: Uint8Array): Uint8Array {
   if (typeof path !== "string" || path === "") {
     throw new ArgumentError("path-invalid", "a file path is needed");
@@ -415,7 +374,7 @@ function readWholeFile(path: string, hugePages: boolean, buffer?: Uint8Array): U
       `"${path}" has ${size} bytes but the buffer given holds ${buffer.length}`,
     );
   }
-  const out = buffer === undefined ? allocate(size, hugePages) : buffer.subarray(0, size);
+  const out = buffer === undefined ? allocateBuffer(size, { hugePages }) : buffer.subarray(0, size);
   let done = 0;
   while (done < size) {
     const n = file.readSync(out.subarray(done));

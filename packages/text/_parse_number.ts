@@ -29,6 +29,14 @@ const EXACT_POW10: number[] = [];
 for (let k = 0, p = 1; k <= 22; k++, p *= 10) EXACT_POW10.push(p);
 
 /**
+ * The value {@linkcode parseDecimalPrefix} read: a typed array, so that a
+ * double crosses the call without being boxed.
+ */
+export const DECIMAL = new Float64Array(1);
+// parseDecimalPrefix found no digit (maybe inf, nan or a hex float follows).
+const NO_DIGITS = 3;
+
+/**
  * Parses a float in [start, end) (surrounding whitespace allowed): decimal
  * with optional exponent, `inf`/`infinity`/`nan` in any case, and float.hex
  * strings. Sets parseStatus.
@@ -36,112 +44,122 @@ for (let k = 0, p = 1; k <= 22; k++, p *= 10) EXACT_POW10.push(p);
 export function parseFloatBytes(buf: Uint8Array, start: number, end: number): number {
   while (start < end && isSpace(buf[start]!)) start++;
   while (end > start && isSpace(buf[end - 1]!)) end--;
-  let i = start;
-  let negative = false;
-  let c = buf[i];
-  if (c === 45 || c === 43) {
-    negative = c === 45;
-    c = buf[++i];
+  const i = parseDecimalPrefix(buf, start, end);
+  if (parseStatus === 0 && i === end) return DECIMAL[0]!;
+  const signed = buf[start] === 45 || buf[start] === 43;
+  if (parseStatus === NO_DIGITS) return special(buf, end, i, buf[start] === 45);
+  if (
+    parseStatus === 0 && i === start + 1 + (signed ? 1 : 0) && (buf[i] === 120 || buf[i] === 88)
+  ) {
+    return parseHexFloatBytes(buf, start, end);
   }
-  // Significant digits: the first 19 go into hi (up to 10) and lo (up to 9).
-  let hi = 0;
-  let lo = 0;
-  let count = 0; // significant digits seen (leading zeros excluded)
-  let kept = 0; // significant digits held in hi/lo
-  let scale = 0; // decimal exponent adjustment
-  let anyDigit = false;
-  while (i < end && (c = buf[i]!) >= 48 && c <= 57) {
-    anyDigit = true;
-    if (count > 0 || c !== 48) {
-      if (kept < 10) {
-        hi = hi * 10 + (c - 48);
-        kept++;
-      } else if (kept < 19) {
-        lo = lo * 10 + (c - 48);
-        kept++;
-      } else {
-        scale++;
-        if (c !== 48) kept = 99; // digits beyond 19 matter: slow path
-      }
-      count++;
-    }
-    i++;
-  }
-  if (i < end && buf[i] === 46) {
-    i++;
-    while (i < end && (c = buf[i]!) >= 48 && c <= 57) {
-      anyDigit = true;
-      if (count > 0 || c !== 48) {
-        if (kept < 10) {
-          hi = hi * 10 + (c - 48);
-          kept++;
-          scale--;
-        } else if (kept < 19) {
-          lo = lo * 10 + (c - 48);
-          kept++;
-          scale--;
-        } else if (c !== 48) {
-          kept = 99;
-        }
-        count++;
-      } else {
-        scale--;
-      }
-      i++;
-    }
-  }
-  if (!anyDigit) return special(buf, end, i, negative);
-  if (i < end && (buf[i] === 101 || buf[i] === 69)) {
-    i++;
-    let expNegative = false;
-    if (i < end && (buf[i] === 45 || buf[i] === 43)) expNegative = buf[i++] === 45;
-    const expStart = i;
-    let e = 0;
-    while (i < end && (c = buf[i]!) >= 48 && c <= 57) {
-      if (e < 100000) e = e * 10 + (c - 48);
-      i++;
-    }
-    if (i === expStart) {
-      parseStatus = BAD;
-      return NaN;
-    }
-    scale += expNegative ? -e : e;
-  }
-  if (i !== end) {
-    if (
-      i === start + 1 + (negative || buf[start] === 43 ? 1 : 0) && (buf[i] === 120 || buf[i] === 88)
-    ) {
-      return parseHexFloatBytes(buf, start, end);
-    }
-    parseStatus = BAD;
-    return NaN;
-  }
-  parseStatus = 0;
-  if (count === 0) return negative ? -0 : 0;
-  if (kept > 19) return slowFloat(buf, start, end);
-  const loDigits = kept > 10 ? kept - 10 : 0;
-  let value: number;
-  if (kept <= 15) {
-    // Clinger's fast path: an exact integer times an exact power of ten.
-    const w = loDigits === 0 ? hi : hi * EXACT_POW10[loDigits]! + lo;
-    if (scale === 0) value = w;
-    else if (scale > 0 && scale <= 22) {
-      value = w * EXACT_POW10[scale]!;
-    } else if (scale < 0 && scale >= -22) value = w / EXACT_POW10[-scale]!;
-    else value = scaleExact(hi, lo, loDigits, scale);
-  } else {
-    value = scaleExact(hi, lo, loDigits, scale);
-  }
-  if (value !== value) return slowFloat(buf, start, end);
-  return negative ? -value : value;
+  parseStatus = BAD;
+  return NaN;
 }
 
 /**
- * (hi × 10^loDigits + lo) × 10^scale correctly rounded, or NaN when the fast
- * double-double evaluation cannot be sure.
+ * Parses the decimal number ([sign] digits [. digits] [e [sign] digits])
+ * that starts at `start`, stopping at the first byte that cannot continue
+ * it (or at `end`), in one pass and with no string: the loaders call it on
+ * a field and then check what follows. Returns where it stopped; the value
+ * goes to `DECIMAL[0]`. parseStatus is BAD for an exponent without digits,
+ * NO_DIGITS when no digit came (the return value is then after the sign).
  */
-function scaleExact(hi: number, lo: number, loDigits: number, scale: number): number {
-  if (scale < -250 || scale > 250) return NaN;
+export function parseDecimalPrefix(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let negative = false;
+  let c = i < end ? buf[i]! : -1;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    c = ++i < end ? buf[i]! : -1;
+  }
+  const digitsStart = i;
+  // Leading zeros are not significant.
+  while (c === 48) c = ++i < end ? buf[i]! : -1;
+  // Significant digits: the first 10 go into hi, the next 9 into lo; any
+  // later nonzero digit sends the text to the slow path.
+  let hi = 0;
+  let lo = 0;
+  let kept = 0;
+  let scale = 0;
+  let pointSeen = false;
+  for (;;) {
+    if (c >= 48 && c <= 57) {
+      if (kept < 10) {
+        if (kept > 0 || c !== 48) {
+          hi = hi * 10 + (c - 48);
+          kept++;
+          if (pointSeen) scale--;
+        } else if (pointSeen) scale--;
+      } else if (kept < 19) {
+        lo = lo * 10 + (c - 48);
+        kept++;
+        if (pointSeen) scale--;
+      } else {
+        if (c !== 48) kept = 99;
+        if (!pointSeen) scale++;
+      }
+    } else if (c === 46 && !pointSeen) {
+      pointSeen = true;
+    } else break;
+    c = ++i < end ? buf[i]! : -1;
+  }
+  // Digits there must be, besides the point.
+  if (i - digitsStart - (pointSeen ? 1 : 0) <= 0) {
+    parseStatus = NO_DIGITS;
+    return pointSeen ? i - 1 : i;
+  }
+  if (c === 101 || c === 69) {
+    c = ++i < end ? buf[i]! : -1;
+    let expNegative = false;
+    if (c === 45 || c === 43) {
+      expNegative = c === 45;
+      c = ++i < end ? buf[i]! : -1;
+    }
+    const expStart = i;
+    let e = 0;
+    while (c >= 48 && c <= 57) {
+      if (e < 100000) e = e * 10 + (c - 48);
+      c = ++i < end ? buf[i]! : -1;
+    }
+    if (i === expStart) {
+      parseStatus = BAD;
+      return i;
+    }
+    scale += expNegative ? -e : e;
+  }
+  parseStatus = 0;
+  if (kept === 0) {
+    DECIMAL[0] = negative ? -0 : 0;
+    return i;
+  }
+  if (kept <= 15) {
+    // Clinger's fast path: an exact integer times an exact power of ten.
+    const loDigits = kept > 10 ? kept - 10 : 0;
+    const w = loDigits === 0 ? hi : hi * EXACT_POW10[loDigits]! + lo;
+    let value: number;
+    if (scale === 0) value = w;
+    else if (scale > 0 && scale <= 22) value = w * EXACT_POW10[scale]!;
+    else if (scale < 0 && scale >= -22) value = w / EXACT_POW10[-scale]!;
+    else {
+      if (!scaleExact(hi, lo, loDigits, scale)) slowFloat(buf, start, i);
+      if (negative) DECIMAL[0] = -DECIMAL[0]!;
+      return i;
+    }
+    DECIMAL[0] = negative ? -value : value;
+    return i;
+  }
+  if (kept > 19 || !scaleExact(hi, lo, kept - 10, scale)) slowFloat(buf, start, i);
+  if (negative) DECIMAL[0] = -DECIMAL[0]!;
+  return i;
+}
+
+/**
+ * (hi × 10^loDigits + lo) × 10^scale correctly rounded into DECIMAL[0];
+ * false when the fast double-double evaluation cannot be sure.
+ */
+function scaleExact(hi: number, lo: number, loDigits: number, scale: number): boolean {
+  if (scale < -250 || scale > 250) return false;
   // D = hi × 10^loDigits + lo exactly, as s + t.
   let s: number;
   let t: number;
@@ -164,8 +182,8 @@ function scaleExact(hi: number, lo: number, loDigits: number, scale: number): nu
     t = pe + se;
   }
   if (scale === 0) {
-    const r = s + t;
-    return r;
+    DECIMAL[0] = s + t;
+    return true;
   }
   const ph = powerOfTen(scale, 0);
   const pl = powerOfTen(scale, 1);
@@ -179,25 +197,29 @@ function scaleExact(hi: number, lo: number, loDigits: number, scale: number): nu
   const x2 = ((sh * qh - x1) + sh * ql + sl * qh) + sl * ql;
   const c = x2 + s * pl + t * ph;
   const r = x1 + c;
-  if (!(r < 1e300 && r > 1e-300)) return NaN;
+  if (!(r < 1e300 && r > 1e-300)) return false;
   // Distance from r to the exact value, against half an ulp of r.
   const residual = (x1 - r) + c;
   F64[0] = r;
   const high = U32[HIGH_WORD]!;
-  const biased = (high >>> 20) & 0x7ff;
-  if ((high & 0xfffff) === 0 && U32[1 - HIGH_WORD] === 0) return NaN; // a power of two
-  const halfUlp = 2 ** (biased - 1076);
+  if ((high & 0xfffff) === 0 && U32[1 - HIGH_WORD] === 0) return false; // a power of two
+  // r with its mantissa cleared is 2^e, and half an ulp of r is 2^(e-53).
+  U32[HIGH_WORD] = high & 0x7ff00000;
+  U32[1 - HIGH_WORD] = 0;
+  const halfUlp = F64[0]! * 1.1102230246251565e-16;
   const distance = Math.abs(Math.abs(residual) - halfUlp);
-  if (distance < halfUlp * 2 ** -20) return NaN;
-  return r;
+  if (distance < halfUlp * 2 ** -20) return false;
+  DECIMAL[0] = r;
+  return true;
 }
 
-export let slowCalls = 0;
-function slowFloat(buf: Uint8Array, start: number, end: number): number {
-  slowCalls++;
-  const value = Number(latin1.decode(buf.subarray(start, end)));
+/** Correctly rounded by `Number()`, unsigned (the caller applies the sign), into DECIMAL[0]. */
+function slowFloat(buf: Uint8Array, start: number, end: number): void {
+  let from = start;
+  if (buf[from] === 45 || buf[from] === 43) from++;
+  const value = Number(latin1.decode(buf.subarray(from, end)));
   parseStatus = value === value ? 0 : BAD;
-  return value;
+  DECIMAL[0] = value;
 }
 
 function lower(c: number | undefined): number {

@@ -13,8 +13,10 @@ import {
 import {
   BIG,
   COMPLEX,
+  DECIMAL,
   parseBigIntBytes,
   parseComplexBytes,
+  parseDecimalPrefix,
   parseFloatBytes,
   parseIntBytes,
   parseStatus,
@@ -42,6 +44,13 @@ export interface ReaderConfig {
   readonly maxBytes: number;
   /** Name used in messages: "loadtxt" or "genfromtxt". */
   readonly what: string;
+  /**
+   * Allocates the store of numbers (zeroed), for a caller that can get
+   * memory cheaper to fill than `new ArrayBuffer` (huge pages, in fs.ts).
+   */
+  readonly allocate?: (bytes: number) => Uint8Array;
+  /** The input's total length when it comes in chunks, to size the store once. */
+  readonly sizeHint?: number;
 }
 
 type Kind = "infer" | "float" | "int" | "bool" | "complex" | "string" | "struct";
@@ -296,12 +305,14 @@ export class TableReader {
   }
 
   #resize(size: number): void {
+    const bytes = this.config.allocate?.(size * 8) ?? new Uint8Array(size * 8);
+    const { buffer, byteOffset } = bytes;
     if (this.#wide) {
-      const next = new Int32Array(size * 2);
+      const next = new Int32Array(buffer, byteOffset, size * 2);
       next.set(this.#words.subarray(0, this.#length * 2));
       this.#words = next;
     } else {
-      const next = new Float64Array(size);
+      const next = new Float64Array(buffer, byteOffset, size);
       next.set(this.#values.subarray(0, this.#length));
       this.#values = next;
     }
@@ -530,13 +541,11 @@ export class TableReader {
    * The common case in one loop: numbers between single-byte delimiters (or
    * whitespace), one-byte comment markers. Returns where it stopped: at a
    * line it leaves to the general path (or the buffer's unfinished end).
+   * Floats and integers have loops of their own, so that each is compiled
+   * for one kind of field (a shared loop, run on floats and then on
+   * integers in one process, ran integers at a third of the speed).
    */
   #fastLines(buf: Uint8Array, from: number, limit: number, final: boolean): number {
-    const c = this.config;
-    const whitespace = c.delimiter === null;
-    const delim = whitespace ? -1 : c.delimiter![0]!;
-    const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
-    const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
     // Only complete lines (a final \r may yet be followed by \n).
     let end = limit;
     if (!final) {
@@ -545,16 +554,125 @@ export class TableReader {
       while (end > from && buf[end - 1] !== 10 && buf[end - 1] !== 13) end--;
     }
     const n = this.columns;
-    if (!this.#sized && final) {
-      // The whole input is here: size the store once from the first line's length.
+    const hint = this.config.sizeHint;
+    if (!this.#sized && (final || hint !== undefined)) {
+      // The whole input is here (or its length is known): size the store
+      // once from the first line's length.
       this.#sized = true;
+      const remaining = final ? end - from : hint! - (this.#totalBytes - (limit - from));
       let k = from;
       while (k < end && buf[k] !== 10) k++;
-      const rows = Math.ceil((end - from) / Math.max(1, k - from + 1) * 1.15) + 16;
+      const rows = Math.ceil(remaining / Math.max(1, k - from + 1) * 1.15) + 16;
       this.#ensure(Math.min(rows * n, 1 << 27));
     }
+    return this.#kind === "float"
+      ? this.#floatLines(buf, from, end, limit, final)
+      : this.#intLines(buf, from, end, limit, final);
+  }
+
+  /** The fast loop for float columns. */
+  #floatLines(buf: Uint8Array, from: number, end: number, limit: number, final: boolean): number {
+    const c = this.config;
+    const whitespace = c.delimiter === null;
+    const delim = whitespace ? -1 : c.delimiter![0]!;
+    const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
+    const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
+    const n = this.columns;
     // Hot state in locals; written back by done().
-    const isFloat = this.#kind === "float";
+    const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
+    const maxLine = c.maxLineLength;
+    let rows = this.rows;
+    let length = this.#length;
+    const startRows = rows;
+    const done = (at: number): number => {
+      this.#length = length;
+      this.line += rows - startRows;
+      this.rows = rows;
+      return at;
+    };
+    let capacity = this.#values.length;
+    let values = this.#values;
+    let pos = from;
+    while (pos < end) {
+      if (rows >= maxRows) return done(pos);
+      const lineStart = pos;
+      if (length + n > capacity) {
+        // Grow to what the rest of the input needs at the rate seen so far
+        // (doubling a large store would copy it and touch twice the memory).
+        this.#length = length;
+        const perByte = ((rows - startRows) * n + n) / (pos - from + 1);
+        const projected = length + Math.ceil((end - pos) * perByte * 1.1) + 4 * n;
+        this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
+        values = this.#values;
+        capacity = values.length;
+      }
+      let i = pos;
+      let k = 0;
+      let b = -1;
+      for (;;) {
+        if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
+        const fieldStart = i;
+        // One pass: the number, then what follows it must end the field.
+        i = parseDecimalPrefix(buf, i, end);
+        let x = DECIMAL[0]!;
+        b = i < end ? buf[i]! : -1;
+        if (
+          parseStatus !== 0 ||
+          !(b === delim || b === 10 || b === 13 || b === -1 || b === c1 || b === c2 ||
+            (whitespace && (b === 32 || b === 9)))
+        ) {
+          // Not a plain decimal (inf, nan, a hex float, junk): find the
+          // field's end and let the full parser decide.
+          i = fieldStart;
+          while (i < end) {
+            b = buf[i]!;
+            if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+            if (whitespace && (b === 32 || b === 9)) break;
+            i++;
+          }
+          if (i >= end) b = -1;
+          if (i === fieldStart) {
+            if (k === 0 || !whitespace) return done(lineStart);
+            break;
+          }
+          x = parseFloatBytes(buf, fieldStart, i);
+          if (parseStatus !== 0) return done(lineStart);
+        }
+        if (k >= n) return done(lineStart); // ragged: the general path reports it
+        values[length + k] = x;
+        k++;
+        if (b === delim && delim !== -1) {
+          i++;
+          continue;
+        }
+        if (whitespace && (b === 32 || b === 9)) continue;
+        break;
+      }
+      if (k !== n) return done(lineStart);
+      // Skip a comment to the line's end, then the line break.
+      let j = i;
+      while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
+      if (j - lineStart > maxLine) return done(lineStart);
+      if (j < end && buf[j] === 13) {
+        if (j + 1 < limit && buf[j + 1] === 10) j++;
+        else if (j + 1 >= limit && !final) return done(lineStart);
+      }
+      pos = j < end ? j + 1 : end;
+      length += n;
+      rows++;
+    }
+    return done(pos);
+  }
+
+  /** The fast loop for integer columns (and inferred ones until a float shows up). */
+  #intLines(buf: Uint8Array, from: number, end: number, limit: number, final: boolean): number {
+    const c = this.config;
+    const whitespace = c.delimiter === null;
+    const delim = whitespace ? -1 : c.delimiter![0]!;
+    const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
+    const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
+    const n = this.columns;
+    // Hot state in locals; written back by done().
     const isInt = this.#kind === "int";
     const lo = this.#lo;
     const hi = this.#hi;
@@ -594,6 +712,7 @@ export class TableReader {
       for (;;) {
         if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
         const fieldStart = i;
+        let x: number;
         // Digits accumulate on the way: a plain integer needs no second pass.
         let value = 0;
         let negative = false;
@@ -635,13 +754,11 @@ export class TableReader {
           break;
         }
         if (k >= n) return done(lineStart); // ragged: the general path reports it
-        let x: number;
-        if (plain && digits > 0 && digits <= 15 && !isFloat) {
-          x = negative ? -value : value;
+        if (plain && digits > 0 && digits <= 15) {
+          x = negative ? 0 - value : value;
           if (isInt && (x < lo || x > hi)) return done(lineStart);
         } else {
-          if (isFloat) x = parseFloatBytes(buf, fieldStart, fieldEnd);
-          else x = parseIntBytes(buf, fieldStart, fieldEnd);
+          x = parseIntBytes(buf, fieldStart, fieldEnd);
           // Failures, big integers and (when inferring) floats: the general path decides.
           if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) return done(lineStart);
         }
@@ -656,7 +773,7 @@ export class TableReader {
             words[at + 1] = high | 0;
           }
         } else {
-          values[length + k] = x === 0 && !isFloat ? 0 : x;
+          values[length + k] = x;
         }
         k++;
         if (b === delim && delim !== -1) {
@@ -741,8 +858,8 @@ export class TableReader {
     if (this.#wide) {
       const words = this.#words;
       const bytes = count * 8 < words.byteLength * 0.5
-        ? new Uint8Array(words.buffer.slice(0, count * 8))
-        : new Uint8Array(words.buffer, 0, count * 8);
+        ? new Uint8Array(words.buffer.slice(words.byteOffset, words.byteOffset + count * 8))
+        : new Uint8Array(words.buffer, words.byteOffset, count * 8);
       return finish(
         new NDArray(kind === "infer" ? "<i8" : dtype!.toNative(), shape, { data: bytes }),
         dtype,
@@ -750,8 +867,8 @@ export class TableReader {
     }
     if (kind === "float" && (dtype === null || (dtype.itemsize === 8 && dtype.kind === "f"))) {
       const bytes = count * 8 < values.byteLength * 0.5
-        ? new Uint8Array(values.buffer.slice(0, count * 8))
-        : new Uint8Array(values.buffer, 0, count * 8);
+        ? new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + count * 8))
+        : new Uint8Array(values.buffer, values.byteOffset, count * 8);
       return finish(new NDArray("<f8", shape, { data: bytes }), dtype);
     }
     const target = dtype!.toNative();

@@ -234,6 +234,67 @@ Deno.test("the store grows when later lines are longer than the first", () => {
   assert.equal(f.get(4000, 1), -3999 * 1000003);
 });
 
+Deno.test("float fields: every spelling np.loadtxt takes, and the ones it refuses", async () => {
+  // The fast path parses a plain decimal in one pass and hands anything
+  // else to the full grammar; both must agree with NumPy, bit for bit.
+  const good = [
+    "1.5",
+    ".5",
+    "5.",
+    "+.5e-3",
+    "-0",
+    "-0.0e0",
+    "1e400",
+    "-1e-400",
+    "1E+2",
+    "00012.50",
+    "0.000000000000000000000123456789012345678901",
+    "12345678901234567890123",
+    "9007199254740993",
+    "2.2250738585072011e-308",
+    "4.9406564584124654e-324",
+    "1.7976931348623157e308",
+    "inf",
+    "-Infinity",
+    "NaN",
+    "0x1p-2",
+  ];
+  // The bits Python's float() gives (float.fromhex for hex strings).
+  const expected = await pythonJson<string[]>(`
+import json, struct
+tokens = ${JSON.stringify(good)}
+print(json.dumps([struct.pack("<d", float.fromhex(t) if "0x" in t else float(t)).hex() for t in tokens]))
+`);
+  const bits = (a: NDArray) =>
+    Array.from(
+      { length: a.size },
+      (_, i) =>
+        Array.from(
+          a.copy("C").data.subarray(8 * i, 8 * i + 8),
+          (b) => b.toString(16).padStart(2, "0"),
+        ).join(""),
+    );
+  for (const delimiter of ["\t", null]) {
+    // Twice: the first line sizes the store, the second runs the fast loop.
+    const line = good.join(delimiter ?? " ");
+    const a = loadtxt(`${line}\n${line}\n`, { delimiter, dtype: "f8" });
+    assert.deepEqual(bits(a.index("0")), expected);
+    assert.deepEqual(bits(a.index("1")), expected);
+  }
+  for (const bad of [".inf", "1e", "1.5.3", "..5", "e5", "--1", ".", "-", "1.5x", "+", "1e+"]) {
+    for (const delimiter of ["\t", null]) {
+      const sep = delimiter ?? " ";
+      assert.throws(
+        () => loadtxt(`1${sep}2\n1${sep}${bad}\n`, { delimiter, dtype: "f8" }),
+        (e: unknown) =>
+          e instanceof MalformedError && e.line === 2 && e.column === 2 &&
+          e.message.includes(`"${bad}"`),
+        bad,
+      );
+    }
+  }
+});
+
 Deno.test("loadtxt: a shape header restores an empty array's shape", () => {
   // Found by the cross-format property test: savetxt writes "# shape: (2, 0, 3)"
   // for an empty 3-d array, which read back as shape (0,).
