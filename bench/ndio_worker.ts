@@ -15,6 +15,7 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { NDArray } from "@ndio/core";
 import { readFileBytes, writeFileAtomic } from "@ndio/core/fs";
 import { load, save } from "@ndio/npy/fs";
+import { loadNpz, savez, savezCompressed } from "@ndio/npz/fs";
 import { savetxtBytes } from "@ndio/text";
 import { loadtxtFile } from "@ndio/text/fs";
 import { dumps, loads } from "@ndio/pickle";
@@ -95,6 +96,31 @@ function setup(op: string, ds: Dataset, dir: string): Case {
       };
     case "npy.load":
       return { outputs, run: async () => void await load(ds.path) };
+    case "npz.save_stored":
+      return {
+        outputs,
+        run: async (k) => fileSize(await savez(out(k, "npz"), [a], { fsync: false })),
+      };
+    case "npz.save_compressed":
+    case "npz.save_compressed_workers": {
+      const workers = op === "npz.save_compressed" ? 0 : 2;
+      return {
+        outputs,
+        run: async (k) =>
+          fileSize(await savezCompressed(out(k, "npz"), [a], { fsync: false, workers })),
+      };
+    }
+    case "npz.load_stored":
+    case "npz.load_compressed": {
+      const input = inputPath(ds, op === "npz.load_stored" ? "stored.npz" : "compressed.npz");
+      return {
+        outputs,
+        run: async () => {
+          using npz = await loadNpz(input);
+          await npz.get("arr_0");
+        },
+      };
+    }
     case "text.savetxt_int":
     case "text.savetxt_float": {
       const options = isInt(a) ? { fmt: "%d", delimiter: "\t" } : {};

@@ -17,6 +17,7 @@ import {
   type Registry,
 } from "@ndio/core";
 import { npyPlugin } from "@ndio/npy";
+import { npzPlugin } from "@ndio/npz";
 import { textPlugin } from "@ndio/text";
 import { picklePlugin } from "@ndio/pickle";
 import { safetensorsPlugin } from "@ndio-examples/safetensors";
@@ -25,6 +26,7 @@ import { safetensorsPlugin } from "@ndio-examples/safetensors";
 export const viewerPlugins: readonly FormatPlugin[] = [
   npyPlugin,
   picklePlugin,
+  npzPlugin,
   textPlugin,
   safetensorsPlugin,
 ];

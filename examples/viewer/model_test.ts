@@ -3,6 +3,7 @@ import { arange, array, NDArray, PyTuple } from "@ndio/core";
 import { encodeNpy } from "@ndio/npy";
 import { encodeSafetensors } from "@ndio-examples/safetensors";
 import { defaultSlice, heatmap, NAN_COLOR, rampColor } from "./heatmap.ts";
+import { encodeNpz } from "@ndio/npz";
 import { arraysInValue, openFile, shapeText } from "./model.ts";
 
 Deno.test("heatmap: one pixel per element, min to max on the ramp, NaN grey", () => {
@@ -78,4 +79,18 @@ Deno.test("openFile opens a NumPy pickle and names its arrays by path", () => {
     new URL("../../packages/pickle/testdata/malicious/os_system.p2.pkl", import.meta.url),
   );
   assert.throws(() => openFile(evil, "evil.pkl"), { name: "ForbiddenError" });
+});
+
+Deno.test("openFile opens .npz archives, stored and compressed, with their member names", () => {
+  for (const compress of [false, true]) {
+    const bytes = encodeNpz([arange(3, { dtype: "<f8" }), { w: arange(4, { dtype: "<i2" }) }], {
+      compress,
+    });
+    const npz = openFile(bytes, "arr.npz");
+    assert.equal(npz.format.id, "npz");
+    assert.deepEqual(npz.arrays.map((a) => [a.name, a.array.dtype.str]), [
+      ["w", "<i2"],
+      ["arr_0", "<f8"],
+    ]);
+  }
 });

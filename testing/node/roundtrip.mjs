@@ -10,6 +10,7 @@ import { test } from "node:test";
 
 import * as core from "@ndio/core";
 import * as npy from "@ndio/npy";
+import * as npz from "@ndio/npz";
 import * as text from "@ndio/text";
 import * as pickle from "@ndio/pickle";
 import * as safetensors from "@ndio-examples/safetensors";
@@ -145,6 +146,43 @@ test("pickle: NumPy-made pickles at protocols 0 to 5, round trips, refusals, fil
     assert.deepEqual(back.get("array").toNested(), [[0, 1, 2], [3, 4, 5]]);
     assert.equal(back.get("big"), 2n ** 70n);
     if (out) writeFileSync(join(out, `node.p${protocol}.pkl`), bytes);
+  }
+});
+
+test("npz: reads NumPy's savez and savez_compressed files; writes archives NumPy checks", async () => {
+  const seed = await npz.loadNpz(new Uint8Array(readFileSync(join(inputs, "seed.npz"))));
+  assert.deepEqual(seed.files, ["arr_0", "arr_1"]);
+  const arr = await seed.array("arr_0");
+  assert.deepEqual(arr.shape, [10, 10, 10]);
+  const expected = JSON.parse(readFileSync(join(inputs, "expected.json"), "utf8"));
+  assert.deepEqual(arr.toNested(), toBigInts(expected.seed_ints));
+  const compressed = npz.decodeNpz(
+    new Uint8Array(readFileSync(join(inputs, "seed_compressed.npz"))),
+  );
+  assert.deepEqual([...compressed.keys()], ["label", "arr_0", "arr_1"]);
+  assert.deepEqual(compressed.get("arr_0").toNested(), arr.toNested());
+  assert.deepEqual(compressed.get("arr_1").toNested(), [0, 1, 2, 3, 4]);
+
+  const arrays = [arr, compressed.get("arr_1"), { label: compressed.get("label") }];
+  const stored = npz.encodeNpz(arrays);
+  const sink = core.bytesSink();
+  await npz.savezCompressed(sink, arrays); // CompressionStream, Node's zlib
+  const chunks = [];
+  const plainSink = { write: (c) => Promise.resolve(void chunks.push(c.slice())) };
+  await npz.savez(plainSink, arrays, { compress: true });
+  const streamed = Buffer.concat(chunks);
+  for (const bytes of [stored, sink.bytes(), streamed]) {
+    const back = await npz.loadNpz(bytes); // Node 20 has no `using`
+    assert.deepEqual(back.files, ["label", "arr_0", "arr_1"]);
+    assert.deepEqual((await back.array("arr_0")).toNested(), arr.toNested());
+    back.close();
+  }
+  const registry = core.createRegistry([npz.npzPlugin]);
+  assert.equal(registry.detect(stored, { fileName: "a.npz" }).id, "npz");
+  if (out) {
+    writeFileSync(join(out, "node_stored.npz"), stored);
+    writeFileSync(join(out, "node_compressed.npz"), sink.bytes());
+    writeFileSync(join(out, "node_streamed.npz"), streamed);
   }
 });
 
