@@ -538,6 +538,18 @@ export class TableReader {
   }
 
   /**
+   * Writes a fast loop's counters back and returns where it stopped. (The
+   * loops keep them in locals: a closure over them would move them to the
+   * heap, and every field would load and store them there.)
+   */
+  #stop(at: number, rows: number, length: number, startRows: number): number {
+    this.#length = length;
+    this.line += rows - startRows;
+    this.rows = rows;
+    return at;
+  }
+
+  /**
    * The common case in one loop: numbers between single-byte delimiters (or
    * whitespace), one-byte comment markers. Returns where it stopped: at a
    * line it leaves to the general path (or the buffer's unfinished end).
@@ -598,18 +610,12 @@ export class TableReader {
     let rows = this.rows;
     let length = this.#length;
     const startRows = rows;
-    const done = (at: number): number => {
-      this.#length = length;
-      this.line += rows - startRows;
-      this.rows = rows;
-      return at;
-    };
     let capacity = wide ? this.#words.length >> 1 : this.#values.length;
     let values = this.#values;
     let words = this.#words;
     let pos = from;
     while (pos < end) {
-      if (rows >= maxRows) return done(pos);
+      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
       const lineStart = pos;
       if (length + n > capacity) {
         // As in #floatLines: grow to what the rest of the input needs.
@@ -652,12 +658,14 @@ export class TableReader {
             if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
             i++;
           }
-          if (i === fieldStart) return done(lineStart);
+          if (i === fieldStart) return this.#stop(lineStart, rows, length, startRows);
           x = parseIntBytes(buf, fieldStart, i);
           // Failures, big integers and (when inferring) floats: the general path decides.
-          if (parseStatus !== 0) return done(lineStart);
+          if (parseStatus !== 0) return this.#stop(lineStart, rows, length, startRows);
         }
-        if (k >= n || (isInt && (x < lo || x > hi))) return done(lineStart);
+        if (k >= n || (isInt && (x < lo || x > hi))) {
+          return this.#stop(lineStart, rows, length, startRows);
+        }
         if (wide) {
           const at = 2 * (length + k);
           if (x < 2147483648 && x >= -2147483648) {
@@ -675,22 +683,22 @@ export class TableReader {
         if (i >= end || b !== delim) break;
         i++;
       }
-      if (k !== n) return done(lineStart);
+      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
       // The line ends here: a line break, the input's end, or a comment.
       let j = i;
       if (j < end && b !== 10 && b !== 13) {
         while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
       }
-      if (j - lineStart > maxLine) return done(lineStart);
+      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
       if (j < end && buf[j] === 13) {
         if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return done(lineStart);
+        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
       }
       pos = j < end ? j + 1 : end;
       length += n;
       rows++;
     }
-    return done(pos);
+    return this.#stop(pos, rows, length, startRows);
   }
 
   /** The fast loop for float columns. */
@@ -701,23 +709,17 @@ export class TableReader {
     const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
     const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
     const n = this.columns;
-    // Hot state in locals; written back by done().
+    // Hot state in locals; written back by #stop().
     const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
     const maxLine = c.maxLineLength;
     let rows = this.rows;
     let length = this.#length;
     const startRows = rows;
-    const done = (at: number): number => {
-      this.#length = length;
-      this.line += rows - startRows;
-      this.rows = rows;
-      return at;
-    };
     let capacity = this.#values.length;
     let values = this.#values;
     let pos = from;
     while (pos < end) {
-      if (rows >= maxRows) return done(pos);
+      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
       const lineStart = pos;
       if (length + n > capacity) {
         // Grow to what the rest of the input needs at the rate seen so far
@@ -755,13 +757,13 @@ export class TableReader {
           }
           if (i >= end) b = -1;
           if (i === fieldStart) {
-            if (k === 0 || !whitespace) return done(lineStart);
+            if (k === 0 || !whitespace) return this.#stop(lineStart, rows, length, startRows);
             break;
           }
           x = parseFloatBytes(buf, fieldStart, i);
-          if (parseStatus !== 0) return done(lineStart);
+          if (parseStatus !== 0) return this.#stop(lineStart, rows, length, startRows);
         }
-        if (k >= n) return done(lineStart); // ragged: the general path reports it
+        if (k >= n) return this.#stop(lineStart, rows, length, startRows); // ragged: the general path reports it
         values[length + k] = x;
         k++;
         if (b === delim && delim !== -1) {
@@ -771,20 +773,20 @@ export class TableReader {
         if (whitespace && (b === 32 || b === 9)) continue;
         break;
       }
-      if (k !== n) return done(lineStart);
+      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
       // Skip a comment to the line's end, then the line break.
       let j = i;
       while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      if (j - lineStart > maxLine) return done(lineStart);
+      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
       if (j < end && buf[j] === 13) {
         if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return done(lineStart);
+        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
       }
       pos = j < end ? j + 1 : end;
       length += n;
       rows++;
     }
-    return done(pos);
+    return this.#stop(pos, rows, length, startRows);
   }
 
   /** The fast loop for integer columns (and inferred ones until a float shows up). */
@@ -795,7 +797,7 @@ export class TableReader {
     const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
     const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
     const n = this.columns;
-    // Hot state in locals; written back by done().
+    // Hot state in locals; written back by #stop().
     const isInt = this.#kind === "int";
     const lo = this.#lo;
     const hi = this.#hi;
@@ -805,18 +807,12 @@ export class TableReader {
     let rows = this.rows;
     let length = this.#length;
     const startRows = rows;
-    const done = (at: number): number => {
-      this.#length = length;
-      this.line += rows - startRows;
-      this.rows = rows;
-      return at;
-    };
     let capacity = wide ? this.#words.length >> 1 : this.#values.length;
     let values = this.#values;
     let words = this.#words;
     let pos = from;
     while (pos < end) {
-      if (rows >= maxRows) return done(pos);
+      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
       const lineStart = pos;
       if (length + n > capacity) {
         // Grow to what the rest of the input needs at the rate seen so far
@@ -873,17 +869,19 @@ export class TableReader {
         if (fieldEnd === fieldStart) {
           // An empty or comment line goes to the general path; in whitespace
           // mode an empty field after blanks just ends the line.
-          if (k === 0 || !whitespace) return done(lineStart);
+          if (k === 0 || !whitespace) return this.#stop(lineStart, rows, length, startRows);
           break;
         }
-        if (k >= n) return done(lineStart); // ragged: the general path reports it
+        if (k >= n) return this.#stop(lineStart, rows, length, startRows); // ragged: the general path reports it
         if (plain && digits > 0 && digits <= 15) {
           x = negative ? 0 - value : value;
-          if (isInt && (x < lo || x > hi)) return done(lineStart);
+          if (isInt && (x < lo || x > hi)) return this.#stop(lineStart, rows, length, startRows);
         } else {
           x = parseIntBytes(buf, fieldStart, fieldEnd);
           // Failures, big integers and (when inferring) floats: the general path decides.
-          if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) return done(lineStart);
+          if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) {
+            return this.#stop(lineStart, rows, length, startRows);
+          }
         }
         if (wide) {
           const at = 2 * (length + k);
@@ -906,20 +904,20 @@ export class TableReader {
         if (whitespace && (b === 32 || b === 9)) continue;
         break;
       }
-      if (k !== n) return done(lineStart);
+      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
       // Skip a comment to the line's end, then the line break.
       let j = i;
       while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      if (j - lineStart > maxLine) return done(lineStart);
+      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
       if (j < end && buf[j] === 13) {
         if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return done(lineStart);
+        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
       }
       pos = j < end ? j + 1 : end;
       length += n;
       rows++;
     }
-    return done(pos);
+    return this.#stop(pos, rows, length, startRows);
   }
 
   /** The array read so far (call once, at the end). */
