@@ -13,10 +13,12 @@
 import process from "node:process";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { NDArray } from "@ndio/core";
-import { writeFileAtomic } from "@ndio/core/fs";
+import { readFileBytes, writeFileAtomic } from "@ndio/core/fs";
 import { load, save } from "@ndio/npy/fs";
+import { loadNpz, savez, savezCompressed } from "@ndio/npz/fs";
 import { savetxtBytes } from "@ndio/text";
 import { loadtxtFile } from "@ndio/text/fs";
+import { dumps, loads } from "@ndio/pickle";
 import { lineSplitter } from "./_lines.ts";
 
 interface Dataset {
@@ -94,6 +96,31 @@ function setup(op: string, ds: Dataset, dir: string): Case {
       };
     case "npy.load":
       return { outputs, run: async () => void await load(ds.path) };
+    case "npz.save_stored":
+      return {
+        outputs,
+        run: async (k) => fileSize(await savez(out(k, "npz"), [a], { fsync: false })),
+      };
+    case "npz.save_compressed":
+    case "npz.save_compressed_workers": {
+      const workers = op === "npz.save_compressed" ? 0 : 2;
+      return {
+        outputs,
+        run: async (k) =>
+          fileSize(await savezCompressed(out(k, "npz"), [a], { fsync: false, workers })),
+      };
+    }
+    case "npz.load_stored":
+    case "npz.load_compressed": {
+      const input = inputPath(ds, op === "npz.load_stored" ? "stored.npz" : "compressed.npz");
+      return {
+        outputs,
+        run: async () => {
+          using npz = await loadNpz(input);
+          await npz.get("arr_0");
+        },
+      };
+    }
     case "text.savetxt_int":
     case "text.savetxt_float": {
       const options = isInt(a) ? { fmt: "%d", delimiter: "\t" } : {};
@@ -112,6 +139,16 @@ function setup(op: string, ds: Dataset, dir: string): Case {
       const input = inputPath(ds, "txt");
       const options = isInt(a) ? { delimiter: "\t", dtype: "int64" } : { dtype: "float64" };
       return { outputs, run: async () => void await loadtxtFile(input, options) };
+    }
+    case "pickle.dumps.p4":
+    case "pickle.dumps.p5": {
+      const protocol = op.endsWith("5") ? 5 : 4;
+      return { outputs, run: () => dumps(a, { protocol }).length };
+    }
+    case "pickle.loads.p4":
+    case "pickle.loads.p5": {
+      const input = readFileBytes(inputPath(ds, `p${op.at(-1)}.pkl`));
+      return { outputs, run: () => void loads(input) };
     }
     case "ceiling.memcpy": {
       const buffer = new Uint8Array(a.nbytes).fill(1);

@@ -9,6 +9,8 @@ const COMPLETE: readonly string[] = [
   "packages/core/fs.ts",
   "packages/npy/mod.ts",
   "packages/npy/fs.ts",
+  "packages/npz/mod.ts",
+  "packages/npz/fs.ts",
   "packages/text/mod.ts",
   "packages/text/fs.ts",
   "packages/cli/mod.ts",

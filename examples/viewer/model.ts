@@ -17,11 +17,19 @@ import {
   type Registry,
 } from "@ndio/core";
 import { npyPlugin } from "@ndio/npy";
+import { npzPlugin } from "@ndio/npz";
 import { textPlugin } from "@ndio/text";
+import { picklePlugin } from "@ndio/pickle";
 import { safetensorsPlugin } from "@ndio-examples/safetensors";
 
 /** The plugins the viewer knows, in order of preference for ties. */
-export const viewerPlugins: readonly FormatPlugin[] = [npyPlugin, textPlugin, safetensorsPlugin];
+export const viewerPlugins: readonly FormatPlugin[] = [
+  npyPlugin,
+  picklePlugin,
+  npzPlugin,
+  textPlugin,
+  safetensorsPlugin,
+];
 
 /** The viewer's registry. */
 export const viewerRegistry: Registry = createRegistry(viewerPlugins);

@@ -3,6 +3,7 @@ import { arange, array, NDArray, PyTuple } from "@ndio/core";
 import { encodeNpy } from "@ndio/npy";
 import { encodeSafetensors } from "@ndio-examples/safetensors";
 import { defaultSlice, heatmap, NAN_COLOR, rampColor } from "./heatmap.ts";
+import { encodeNpz } from "@ndio/npz";
 import { arraysInValue, openFile, shapeText } from "./model.ts";
 
 Deno.test("heatmap: one pixel per element, min to max on the ramp, NaN grey", () => {
@@ -62,4 +63,34 @@ Deno.test("openFile detects npy and safetensors and lists their arrays", () => {
   assert.equal(st.format.id, "safetensors");
   assert.deepEqual(st.arrays.map((a) => a.name), ["b", "w"]);
   assert.throws(() => openFile(new Uint8Array(10), "x.bin"), { name: "NotDetectedError" });
+});
+
+Deno.test("openFile opens a NumPy pickle and names its arrays by path", () => {
+  const bytes = Deno.readFileSync(
+    new URL("../../packages/pickle/testdata/seed.p4.pkl", import.meta.url),
+  );
+  const file = openFile(bytes, "seed.pkl");
+  assert.equal(file.format.id, "pickle");
+  assert.deepEqual(
+    file.arrays.map((a) => [a.name, a.array.dtype.str, a.array.shape.join("x")]),
+    [["['array']", "<i8", "3x4x5"], ["['another_array']", "<f8", "7"]],
+  );
+  const evil = Deno.readFileSync(
+    new URL("../../packages/pickle/testdata/malicious/os_system.p2.pkl", import.meta.url),
+  );
+  assert.throws(() => openFile(evil, "evil.pkl"), { name: "ForbiddenError" });
+});
+
+Deno.test("openFile opens .npz archives, stored and compressed, with their member names", () => {
+  for (const compress of [false, true]) {
+    const bytes = encodeNpz([arange(3, { dtype: "<f8" }), { w: arange(4, { dtype: "<i2" }) }], {
+      compress,
+    });
+    const npz = openFile(bytes, "arr.npz");
+    assert.equal(npz.format.id, "npz");
+    assert.deepEqual(npz.arrays.map((a) => [a.name, a.array.dtype.str]), [
+      ["w", "<i2"],
+      ["arr_0", "<f8"],
+    ]);
+  }
 });

@@ -44,6 +44,8 @@ export interface ReaderConfig {
   readonly maxBytes: number;
   /** Name used in messages: "loadtxt" or "genfromtxt". */
   readonly what: string;
+  /** The fields per line that earlier text fixed (blocks after the first), if any. */
+  readonly fileColumns?: number;
   /**
    * Allocates the store of numbers (zeroed), for a caller that can get
    * memory cheaper to fill than `new ArrayBuffer` (huge pages, in fs.ts).
@@ -203,7 +205,7 @@ export class TableReader {
 
   #setup(count: number, line: number): void {
     const usecols = this.config.usecols;
-    this.fileColumns = count;
+    this.fileColumns = this.config.fileColumns ?? count;
     this.columns = usecols === null ? count : usecols.length;
     const dtype = this.config.dtype;
     if (this.#kind === "struct") {

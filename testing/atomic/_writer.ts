@@ -24,7 +24,7 @@ if (mode === "stream") {
 } else if (mode === "save") {
   const megabytes = Number(arg);
   // Every other element of a larger array: save converts it chunk by chunk.
-  const base = new NDArray("<f8", [megabytes * 1024 * 1024 / 4]);
+  const base = new NDArray("<f8", [megabytes * 1024 * 1024 / 8]);
   say("writing");
   await save(path!, base.index("::2"));
   say("done");

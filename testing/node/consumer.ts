@@ -4,6 +4,7 @@
 import { arange, type DType, type NDArray } from "@ndio/core";
 import { decodeNpy, encodeNpy, type NpyHeader, parseNpyHeader } from "@ndio/npy";
 import { loadtxt, savetxt } from "@ndio/text";
+import { encodeNpz, type NpzFile } from "@ndio/npz";
 import { decodeSafetensors, type SafetensorsFile } from "@ndio-examples/safetensors";
 
 const a: NDArray = arange(6, { dtype: "<f8" }).reshape([2, 3]);
@@ -13,9 +14,11 @@ const back: NDArray = decodeNpy(bytes);
 const text: string = savetxt(back, { fmt: "%.3f" });
 const again: NDArray = loadtxt(text);
 const dtype: DType = again.dtype;
+const archive: Uint8Array = encodeNpz({ a, again });
+const lazy: NpzFile | undefined = undefined;
 const file: SafetensorsFile | undefined = undefined;
 // @ts-expect-error: a shape is a list of numbers
 const wrong: string = header.shape;
 // @ts-expect-error: encodeNpy takes an NDArray
 encodeNpy([1, 2, 3]);
-console.log(dtype.str, file, wrong, decodeSafetensors);
+console.log(dtype.str, file, wrong, decodeSafetensors, archive, lazy);

@@ -67,4 +67,51 @@ def text(name, source, kwargs):
 for name, (source, kwargs) in TEXT.items():
     check(name, text(name, source, kwargs))
 
+
+def pickled(name):
+    def run():
+        import pickle
+        with open(os.path.join(d, name), "rb") as f:
+            v = pickle.load(f)
+        want = {"array": np.arange(6, dtype="<f8").reshape(2, 3), "list": [5.4, 9.1, 3.4],
+                "big": 2**70}
+        if sorted(v) != sorted(want) or v["list"] != want["list"] or v["big"] != want["big"]:
+            return f"got {v!r}"
+        a = v["array"]
+        return None if a.dtype == want["array"].dtype and np.array_equal(a, want["array"]) \
+            else f"got {a!r}"
+    return run
+
+
+for protocol in (2, 5):
+    check(f"node.p{protocol}.pkl", pickled(f"node.p{protocol}.pkl"))
+
+# npz: the archives Node wrote (stored, compressed, streamed with data
+# descriptors) load in NumPy with the names, dtypes, shapes and values written.
+NPZ_WANT = {
+    "arr_0": ("<i8", (10, 10, 10)),
+    "arr_1": ("<f8", (5,)),
+    "label": ("<U1", (1,)),
+}
+
+
+def npz(name):
+    def run():
+        with np.load(os.path.join(d, name)) as f:
+            files = sorted(f.files)
+            if files != sorted(NPZ_WANT):
+                return f"members {files}"
+            for key, (dtype, shape) in NPZ_WANT.items():
+                a = f[key]
+                if (a.dtype.str, a.shape) != (dtype, shape):
+                    return f"{key}: {a.dtype.str} {a.shape}"
+            if f["arr_1"].tolist() != [0.0, 1.0, 2.0, 3.0, 4.0] or f["arr_0"].sum() <= 0:
+                return "values differ"
+        return None
+    return run
+
+
+for name in ("node_stored.npz", "node_compressed.npz", "node_streamed.npz"):
+    check(name, npz(name))
+
 json.dump(report, sys.stdout)

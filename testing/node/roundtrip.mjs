@@ -10,7 +10,9 @@ import { test } from "node:test";
 
 import * as core from "@ndio/core";
 import * as npy from "@ndio/npy";
+import * as npz from "@ndio/npz";
 import * as text from "@ndio/text";
+import * as pickle from "@ndio/pickle";
 import * as safetensors from "@ndio-examples/safetensors";
 
 const inputs = process.env.NDIO_NODE_IN;
@@ -118,6 +120,69 @@ test("text: reads NumPy's savetxt files as np.loadtxt; writes np.savetxt's bytes
     writeFileSync(join(out, "text_ints.npy"), npy.encodeNpy(ints));
     writeFileSync(join(out, "text_floats.txt"), text.savetxt(floats));
     writeFileSync(join(out, "text_floats.npy"), npy.encodeNpy(floats));
+  }
+});
+
+test("pickle: NumPy-made pickles at protocols 0 to 5, round trips, refusals, files for NumPy", () => {
+  const dir = join(repo, "packages/pickle/testdata");
+  for (let p = 0; p <= 5; p++) {
+    const seed = pickle.loads(new Uint8Array(readFileSync(join(dir, `seed.p${p}.pkl`))));
+    assert.ok(seed instanceof Map);
+    assert.deepEqual(seed.get("list"), [5.4, 9.1, 3.4]);
+    assert.deepEqual(seed.get("array").shape, [3, 4, 5]);
+    assert.equal(seed.get("another_array").get(6), 1);
+  }
+  const evil = new Uint8Array(readFileSync(join(dir, "malicious/os_system.p4.pkl")));
+  assert.throws(() => pickle.loads(evil), core.ForbiddenError);
+  assert.equal(pickle.scan(evil).verdict, "forbidden");
+  const value = new Map([
+    ["array", core.arange(6, { dtype: "<f8" }).reshape([2, 3])],
+    ["list", [5.4, 9.1, 3.4]],
+    ["big", 2n ** 70n],
+  ]);
+  for (const protocol of [2, 5]) {
+    const bytes = pickle.dumps(value, { protocol });
+    const back = pickle.loads(bytes);
+    assert.deepEqual(back.get("array").toNested(), [[0, 1, 2], [3, 4, 5]]);
+    assert.equal(back.get("big"), 2n ** 70n);
+    if (out) writeFileSync(join(out, `node.p${protocol}.pkl`), bytes);
+  }
+});
+
+test("npz: reads NumPy's savez and savez_compressed files; writes archives NumPy checks", async () => {
+  const seed = await npz.loadNpz(new Uint8Array(readFileSync(join(inputs, "seed.npz"))));
+  assert.deepEqual(seed.files, ["arr_0", "arr_1"]);
+  const arr = await seed.array("arr_0");
+  assert.deepEqual(arr.shape, [10, 10, 10]);
+  const expected = JSON.parse(readFileSync(join(inputs, "expected.json"), "utf8"));
+  assert.deepEqual(arr.toNested(), toBigInts(expected.seed_ints));
+  const compressed = npz.decodeNpz(
+    new Uint8Array(readFileSync(join(inputs, "seed_compressed.npz"))),
+  );
+  assert.deepEqual([...compressed.keys()], ["label", "arr_0", "arr_1"]);
+  assert.deepEqual(compressed.get("arr_0").toNested(), arr.toNested());
+  assert.deepEqual(compressed.get("arr_1").toNested(), [0, 1, 2, 3, 4]);
+
+  const arrays = [arr, compressed.get("arr_1"), { label: compressed.get("label") }];
+  const stored = npz.encodeNpz(arrays);
+  const sink = core.bytesSink();
+  await npz.savezCompressed(sink, arrays); // CompressionStream, Node's zlib
+  const chunks = [];
+  const plainSink = { write: (c) => Promise.resolve(void chunks.push(c.slice())) };
+  await npz.savez(plainSink, arrays, { compress: true });
+  const streamed = Buffer.concat(chunks);
+  for (const bytes of [stored, sink.bytes(), streamed]) {
+    const back = await npz.loadNpz(bytes); // Node 20 has no `using`
+    assert.deepEqual(back.files, ["label", "arr_0", "arr_1"]);
+    assert.deepEqual((await back.array("arr_0")).toNested(), arr.toNested());
+    back.close();
+  }
+  const registry = core.createRegistry([npz.npzPlugin]);
+  assert.equal(registry.detect(stored, { fileName: "a.npz" }).id, "npz");
+  if (out) {
+    writeFileSync(join(out, "node_stored.npz"), stored);
+    writeFileSync(join(out, "node_compressed.npz"), sink.bytes());
+    writeFileSync(join(out, "node_streamed.npz"), streamed);
   }
 });
 

@@ -1,0 +1,194 @@
+// Deflate, inflate and CRC-32 behind one interface, so the
+// runtime-agnostic code uses web streams and fflate while @ndio/npz/fs
+// plugs in node:zlib (zlib-ng in Deno: native CRC-32, levels, sync flushes).
+
+import { Deflate, Inflate, inflateSync } from "fflate";
+import { MalformedError } from "@ndio/core";
+import { type Crc32, crc32 } from "./_crc32.ts";
+
+/** How an archive's members are compressed and checked. */
+export interface Codec {
+  /** Continues a CRC-32. */
+  readonly crc32: Crc32;
+  /**
+   * Deflates a member given in pieces (raw deflate, no wrapper), yielding
+   * the compressed stream in pieces. `level` undefined means the default.
+   */
+  deflate(
+    chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    level: number | undefined,
+  ): AsyncIterable<Uint8Array>;
+  /**
+   * Inflates a member whose declared size is `size`; never produces more:
+   * a stream that inflates past it is an error, as is one that falls short.
+   */
+  inflate(data: Uint8Array, size: number, name: string, offset: number): Promise<Uint8Array>;
+}
+
+export function sizeMismatch(name: string, size: number, offset: number, more: boolean): never {
+  throw new MalformedError(
+    "zip-size-mismatch",
+    more
+      ? `member "${name}" inflates to more than its declared ${size} bytes`
+      : `member "${name}" inflates to fewer than its declared ${size} bytes`,
+    { format: "npz", offset, key: name },
+  );
+}
+
+export function badDeflate(name: string, offset: number, cause: unknown): never {
+  throw new MalformedError(
+    "zip-bad-deflate",
+    `member "${name}" at offset ${offset} is not a valid deflate stream`,
+    { format: "npz", offset, key: name, cause },
+  );
+}
+
+/**
+ * Inflates in memory with fflate into a buffer one byte longer than the
+ * declared size: fflate stops writing at the buffer's end, so the extra
+ * byte tells a stream that inflates past its size without allocating more.
+ */
+export function inflateSyncBounded(
+  data: Uint8Array,
+  size: number,
+  name: string,
+  offset: number,
+): Uint8Array {
+  const out = new Uint8Array(size + 1);
+  let result: Uint8Array;
+  try {
+    result = inflateSync(data, { out });
+  } catch (error) {
+    badDeflate(name, offset, error);
+  }
+  if (result.length !== size) sizeMismatch(name, size, offset, result.length > size);
+  return out.subarray(0, size);
+}
+
+/**
+ * Inflates the start of a deflate stream from its first compressed bytes
+ * (`data` may stop anywhere): at most `want` bytes, fewer when `data` ends
+ * first. Reads a member's `.npy` header without inflating the member.
+ */
+export function inflatePrefix(
+  data: Uint8Array,
+  want: number,
+  name: string,
+  offset: number,
+): Uint8Array {
+  const out = new Uint8Array(want);
+  let written = 0;
+  const inflater = new Inflate((chunk) => {
+    const take = Math.min(chunk.length, want - written);
+    out.set(chunk.subarray(0, take), written);
+    written += take;
+  });
+  try {
+    for (let at = 0; at < data.length && written < want; at += 4096) {
+      inflater.push(data.subarray(at, at + 4096), false);
+    }
+  } catch (error) {
+    badDeflate(name, offset, error);
+  }
+  return out.subarray(0, written);
+}
+
+async function* fflateDeflate(
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  level: number | undefined,
+): AsyncGenerator<Uint8Array> {
+  const pending: Uint8Array[] = [];
+  const deflater = new Deflate(
+    { level: (level ?? 6) as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 },
+    (chunk) => {
+      pending.push(chunk);
+    },
+  );
+  for await (const chunk of chunks) {
+    deflater.push(chunk, false);
+    yield* pending.splice(0);
+  }
+  deflater.push(new Uint8Array(0), true);
+  yield* pending.splice(0);
+}
+
+async function* streamDeflate(
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  const stream = new CompressionStream("deflate-raw");
+  const writer = stream.writable.getWriter();
+  const writing = (async () => {
+    try {
+      for await (const chunk of chunks) await writer.write(chunk as Uint8Array<ArrayBuffer>);
+      await writer.close();
+    } catch (error) {
+      await writer.abort(error).catch(() => {});
+      throw error;
+    }
+  })();
+  const reader = stream.readable.getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  await writing;
+}
+
+const INFLATE_PIECE = 32 << 10;
+
+async function streamInflate(
+  data: Uint8Array,
+  size: number,
+  name: string,
+  offset: number,
+): Promise<Uint8Array> {
+  const stream = new DecompressionStream("deflate-raw");
+  const writer = stream.writable.getWriter();
+  // Fed in pieces: the stream inflates one piece at a time as its output is
+  // read, so a bomb is caught after at most one piece's expansion (≤ 1032×).
+  const writing = (async () => {
+    for (let at = 0; at < data.length; at += INFLATE_PIECE) {
+      await writer.write(data.subarray(at, at + INFLATE_PIECE) as Uint8Array<ArrayBuffer>);
+    }
+    await writer.close();
+  })().catch(() => {});
+  const reader = stream.readable.getReader();
+  const out = new Uint8Array(size);
+  let written = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (written + value.length > size) {
+        await reader.cancel().catch(() => {});
+        sizeMismatch(name, size, offset, true);
+      }
+      out.set(value, written);
+      written += value.length;
+    }
+  } catch (error) {
+    if (error instanceof MalformedError) throw error;
+    badDeflate(name, offset, error);
+  }
+  await writing;
+  if (written !== size) sizeMismatch(name, size, offset, false);
+  return out;
+}
+
+/**
+ * The runtime-agnostic codec: the web's CompressionStream and
+ * DecompressionStream (native zlib in Deno, browsers and Node), fflate when
+ * a compression level is asked for (the web streams take none), and a
+ * JavaScript CRC-32.
+ */
+export const webCodec: Codec = {
+  crc32,
+  deflate: (chunks, level) =>
+    level === undefined ? streamDeflate(chunks) : fflateDeflate(chunks, level),
+  inflate: streamInflate,
+};

@@ -1,0 +1,77 @@
+// Threads that deflate pieces of members in parallel (_deflate_worker.ts),
+// kept for the life of the process so each save does not pay for starting
+// them (about 100 ms each). node:worker_threads rather than Web Workers:
+// its threads can be unref'd while idle, so a kept pool never holds the
+// process open; they are ref'd while a piece is in flight.
+
+import { Worker } from "node:worker_threads";
+
+interface Job {
+  resolve(out: Uint8Array): void;
+  reject(error: unknown): void;
+}
+
+/** A set of deflate threads; results come back in the order asked for per call. */
+export class DeflatePool {
+  #workers: Worker[] = [];
+  #jobs = new Map<number, Job>();
+  #next = 0;
+  #turn = 0;
+
+  /** The number of threads. */
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Starts threads until there are `size`. */
+  grow(size: number): void {
+    while (this.#workers.length < size) {
+      const worker = new Worker(new URL("./_deflate_worker.ts", import.meta.url));
+      worker.unref();
+      worker.on("message", (message: { id: number; out?: ArrayBuffer; error?: string }) => {
+        const job = this.#jobs.get(message.id);
+        this.#settled(message.id);
+        if (message.out !== undefined) job?.resolve(new Uint8Array(message.out));
+        else job?.reject(new Error(message.error ?? "a deflate thread failed"));
+      });
+      worker.on("error", (error: unknown) => {
+        for (const [id, job] of this.#jobs) {
+          this.#settled(id);
+          job.reject(error);
+        }
+        this.#workers = this.#workers.filter((w) => w !== worker);
+      });
+      this.#workers.push(worker);
+    }
+  }
+
+  /**
+   * Deflates a piece on the next thread. `piece` must own its whole buffer,
+   * which is transferred (plain ArrayBuffers: Deno's worker_threads copies
+   * typed arrays slowly, transferred buffers cost nothing).
+   */
+  deflate(piece: Uint8Array, level: number, last: boolean): Promise<Uint8Array> {
+    const id = this.#next++;
+    const worker = this.#workers[this.#turn++ % this.#workers.length]!;
+    if (this.#jobs.size === 0) { for (const w of this.#workers) w.ref(); }
+    return new Promise((resolve, reject) => {
+      this.#jobs.set(id, { resolve, reject });
+      const buffer = piece.buffer as ArrayBuffer;
+      worker.postMessage({ id, buffer, level, last }, [buffer]);
+    });
+  }
+
+  #settled(id: number): void {
+    this.#jobs.delete(id);
+    if (this.#jobs.size === 0) { for (const w of this.#workers) w.unref(); }
+  }
+}
+
+let shared: DeflatePool | null = null;
+
+/** The process's pool, grown to at least `size` threads. */
+export function deflatePool(size: number): DeflatePool {
+  shared ??= new DeflatePool();
+  shared.grow(size);
+  return shared;
+}
