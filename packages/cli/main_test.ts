@@ -34,6 +34,10 @@ for path, expression in json.loads(sys.argv[1]).items():
 Deno.test("help: general, per command, and exit codes", async () => {
   const general = await ndio(["--help"]);
   assert.equal(general.code, 0);
+  assert.deepEqual(
+    COMMANDS.map((c) => c.name),
+    ["formats", "info", "show", "convert", "sizes", "scan", "diff", "slice"],
+  );
   for (const { name } of COMMANDS) {
     assert.match(general.stdout, new RegExp(`^  ${name} `, "m"));
     const help = await ndioInProcess([name, "--help"]);
@@ -197,7 +201,10 @@ Deno.test("read errors: one line naming the file, no stack unless --debug", asyn
   await Deno.writeFile(unknown, new Uint8Array([1, 2, 3]));
   const undetected = await ndio(["info", unknown, "--plugin", JSON_PLUGIN]);
   assert.equal(undetected.code, 1);
-  assert.match(undetected.stderr, /no loaded format recognises the input \(tried .*"json-array"\)/);
+  assert.match(
+    undetected.stderr,
+    /no loaded format recognises the input \(tried .*"json-array"\); name its format with --from\n$/,
+  );
 });
 
 Deno.test("detection: magic bytes first, then the extension; --from and --to override", async () => {

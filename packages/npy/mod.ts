@@ -32,6 +32,7 @@ export * from "./header.ts";
 export * from "./decode.ts";
 export * from "./encode.ts";
 export * from "./read.ts";
+export * from "./read_blocks.ts";
 export * from "./stream_writer.ts";
 export * from "./plugin.ts";
 export type { NpyPickleOptions } from "./_options.ts";

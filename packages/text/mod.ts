@@ -16,6 +16,9 @@
  *   dtype the result is int64 when every field is an integer, else float64
  *   (NumPy's default is always float64: pass `dtype: "float64"`). Bad input
  *   is a `MalformedError` naming the line and column (1-based) and the text.
+ * - {@linkcode loadtxtBlocks} reads a byte stream as consecutive blocks of
+ *   rows, in memory bounded by the block size (text larger than memory to
+ *   `.npy` with `@ndio/npy`'s stream writer).
  * - {@linkcode genfromtxt}: missing values, names, per-column types,
  *   fixed-width fields, invalid rows raised or skipped.
  * - {@linkcode textPlugin}: the format plugin for ndio's registry and CLI.
@@ -49,3 +52,4 @@ export { loadtxt, type LoadtxtOptions, loadtxtStream } from "./loadtxt.ts";
 export type { Converter } from "./_table_reader.ts";
 export { textPlugin } from "./plugin.ts";
 export { genfromtxt, type GenfromtxtOptions } from "./genfromtxt.ts";
+export { loadtxtBlocks, type LoadtxtBlocksOptions } from "./load_blocks.ts";

@@ -428,6 +428,29 @@ function makePlan(input: NDArray, options: SavetxtOptions | undefined): Plan {
     ? data.dtype.fields!.some((f) => f.dtype.kind === "c")
     : data.dtype.kind === "c";
 
+  const head = header.length > 0
+    ? encodeText(comments + header.replaceAll("\n", "\n" + comments) + newline, latin1)
+    : new Uint8Array(0);
+  const tail = footer.length > 0
+    ? encodeText(comments + footer.replaceAll("\n", "\n" + comments) + newline, latin1)
+    : new Uint8Array(0);
+  if (rows === 0 && typeof fmt === "string") {
+    // No row to format: only the header and footer are written, and the
+    // columns of an empty array may be more than a format line could hold.
+    return {
+      rows,
+      writers: [],
+      specs: [],
+      literals: [],
+      newline: encodeText(newline, latin1),
+      complex: isComplex,
+      head,
+      tail,
+      latin1,
+      plainInts: null,
+    };
+  }
+
   let format: string;
   if (typeof fmt !== "string") {
     if (!Array.isArray(fmt) || fmt.some((f) => typeof f !== "string")) {
@@ -469,12 +492,6 @@ function makePlan(input: NDArray, options: SavetxtOptions | undefined): Plan {
   }
   const dtypes = valueDTypes(data, structured, columns);
   const checked = writers.map((write, k) => checkSpec(write, parsed.specs[k]!, dtypes[k]!));
-  const head = header.length > 0
-    ? encodeText(comments + header.replaceAll("\n", "\n" + comments) + newline, latin1)
-    : new Uint8Array(0);
-  const tail = footer.length > 0
-    ? encodeText(comments + footer.replaceAll("\n", "\n" + comments) + newline, latin1)
-    : new Uint8Array(0);
   return {
     rows,
     writers: checked,

@@ -3,10 +3,12 @@
 //   stream PATH      appends rows to createNpyWriter(PATH) forever
 //   save PATH MB     save(PATH) of an MB-megabyte strided view
 //   convert IN OUT   ndio convert IN OUT
+//   savetxt PATH MB  savetxtFile(PATH) of about MB megabytes of text
 
 import { arange, NDArray } from "@ndio/core";
 import { createNpyWriter, save } from "@ndio/npy/fs";
 import { main } from "@ndio/cli";
+import { savetxtFile } from "@ndio/text/fs";
 
 const [mode, path, arg] = Deno.args;
 const encoder = new TextEncoder();
@@ -24,9 +26,16 @@ if (mode === "stream") {
 } else if (mode === "save") {
   const megabytes = Number(arg);
   // Every other element of a larger array: save converts it chunk by chunk.
-  const base = new NDArray("<f8", [megabytes * 1024 * 1024 / 4]);
+  const base = new NDArray("<f8", [megabytes * 1024 * 1024 / 8]);
   say("writing");
   await save(path!, base.index("::2"));
+  say("done");
+} else if (mode === "savetxt") {
+  // "%.18e" takes 25 bytes a value with its delimiter.
+  const values = Math.floor(Number(arg) * 1e6 / 25 / 8) * 8;
+  const array = arange(values, { dtype: "<f8" }).reshape([values / 8, 8]);
+  say("writing");
+  await savetxtFile(path!, array);
   say("done");
 } else if (mode === "convert") {
   say("writing");

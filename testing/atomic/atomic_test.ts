@@ -2,13 +2,15 @@
 // 1 MiB tmpfs) and a writer killed with SIGKILL midway must leave the
 // previous file intact; the failed write leaves no temp file, and the
 // killed one's temp file is gone after the next write of the same target.
-// Covers npy save, createNpyWriter and ndio convert (.npy and text output).
+// Covers npy save, createNpyWriter, text savetxtFile and ndio convert (.npy and
+// text output).
 
 import assert from "node:assert/strict";
 import { arange, NDArray } from "@ndio/core";
 import { encodeNpy } from "@ndio/npy";
 import { createNpyWriter, loadSync, save } from "@ndio/npy/fs";
 import { main } from "@ndio/cli";
+import { savetxtFile } from "@ndio/text/fs";
 
 const WRITER = new URL("./_writer.ts", import.meta.url).pathname;
 const DENO = Deno.execPath();
@@ -55,7 +57,7 @@ function assertOld(path: string): void {
   assert.deepEqual(loadSync(path).toNested(), OLD.toNested());
 }
 
-Deno.test("ENOSPC midway: npy save, createNpyWriter and ndio convert keep the old file, leave no temp", async (t) => {
+Deno.test("ENOSPC midway: npy save, createNpyWriter, savetxtFile and ndio convert keep the old file, leave no temp", async (t) => {
   const disk = await smallDisk();
   if (typeof disk === "string") {
     console.warn(`ENOSPC test skipped: ${disk}`);
@@ -94,6 +96,18 @@ Deno.test("ENOSPC midway: npy save, createNpyWriter and ndio convert keep the ol
     await writer.abort();
     assertOld(path);
     assert.deepEqual(await listDir(disk.dir), ["a.npy"]);
+  });
+
+  await t.step("savetxtFile", async () => {
+    const text = `${disk.dir}/b.txt`;
+    await Deno.writeTextFile(text, "1 2\n");
+    await assert.rejects(
+      () => savetxtFile(text, BIG.reshape([32768, 8])),
+      (e: unknown) => /space|os error 28/i.test(String(e)),
+    );
+    assert.equal(await Deno.readTextFile(text), "1 2\n");
+    assert.deepEqual(await listDir(disk.dir), ["a.npy", "b.txt"]);
+    await Deno.remove(text);
   });
 
   await t.step("ndio convert to .npy and to text", async () => {
@@ -175,6 +189,17 @@ Deno.test("SIGKILL midway: the old file is intact; the next write removes the ki
       else assertOld(path);
       await save(path, OLD);
       assert.deepEqual(await listDir(dir), ["a.npy"]);
+    });
+
+    await t.step("savetxtFile killed midway: the text is old or complete", async () => {
+      const output = `${dir}/s.txt`;
+      await Deno.writeTextFile(output, "old\n");
+      await killMidway(["savetxt", output, "200"], dir, 20);
+      const text = await Deno.readTextFile(output);
+      assert.ok(text === "old\n" || text.split("\n").length === 1_000_000 + 1, text.slice(0, 80));
+      await savetxtFile(output, OLD);
+      assert.deepEqual(await listDir(dir), ["a.npy", "s.txt"]);
+      await Deno.remove(output);
     });
 
     await t.step("ndio convert killed midway: the text output is old or complete", async () => {

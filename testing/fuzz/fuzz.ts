@@ -71,8 +71,8 @@ export interface TargetSummary {
 }
 
 /** Output allowed for an input of `n` bytes: decoders may not amplify what they are given. */
-export function outputBudget(n: number): number {
-  return 65536 + 16 * n;
+export function outputBudget(n: number, factor = 16): number {
+  return 65536 + factor * n;
 }
 
 /** How long a new worker may take to load its modules (slow on a loaded machine). */
@@ -168,12 +168,13 @@ export function judge(
   inputLength: number,
   timeoutMs: number,
   maxRss: number,
+  outputFactor = 16,
 ): Pick<Finding, "kind" | "detail"> | null {
   if (reply === null) return { kind: "hang", detail: `no result within ${timeoutMs} ms` };
   if (reply.outcome === "crash") {
     return { kind: "crash", detail: `${reply.error}\n${reply.stack ?? ""}`.trim() };
   }
-  if (reply.output > outputBudget(inputLength)) {
+  if (reply.output > outputBudget(inputLength, outputFactor)) {
     return {
       kind: "memory",
       detail: `${reply.output} bytes of output from ${inputLength} bytes of input`,
@@ -214,10 +215,18 @@ async function fuzzTarget(
     // One input in eight is a corpus file as it is: the seeds must pass too.
     const base = rng.pick(corpus);
     const input = rng.chance(0.125) ? base : mutate(base, rng, mutateOptions).bytes;
-    const reply = await runner.run(target.name, input, timeoutMs);
+    let reply = await runner.run(target.name, input, timeoutMs);
     runs++;
     slowestMs = Math.max(slowestMs, reply?.ms ?? timeoutMs);
-    const verdict = judge(reply, input.length, timeoutMs, maxRss);
+    let verdict = judge(reply, input.length, timeoutMs, maxRss, target.outputFactor);
+    if (verdict?.kind === "memory" && verdict.detail.startsWith("resident")) {
+      // Resident memory may be an earlier input's (a terminated worker's
+      // heap is freed late): run this one again in a fresh worker to be sure.
+      runner.stop();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      reply = await runner.run(target.name, input, timeoutMs);
+      verdict = judge(reply, input.length, timeoutMs, maxRss, target.outputFactor);
+    }
     if (verdict === null) {
       if (reply!.outcome === "ok") ok++;
       else typed++;
@@ -299,7 +308,8 @@ export async function replay(
         const input = await Deno.readFile(`${dir}/${folder.name}/${file}`);
         const reply = await runner.run(folder.name, input, timeoutMs);
         runs++;
-        const verdict = judge(reply, input.length, timeoutMs, maxRss);
+        const factor = findTarget(folder.name)?.outputFactor;
+        const verdict = judge(reply, input.length, timeoutMs, maxRss, factor);
         if (verdict !== null) {
           findings.push({ target: folder.name, ...verdict, input, seed: 0, iteration: 0 });
         }

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import {
+  arange,
   bytesSource,
   LimitError,
   MalformedError,
@@ -20,7 +21,9 @@ import {
   readNpyHeader,
   readNpyIndex,
 } from "@ndio/npy";
-import { genfromtxt, loadtxt, loadtxtStream } from "@ndio/text";
+import { genfromtxt, loadtxt, loadtxtBlocks, loadtxtStream } from "@ndio/text";
+import { loadtxtFile } from "@ndio/text/fs";
+import { decodeNpz, DEFAULT_NPZ_LIMITS, encodeNpz, loadNpz } from "@ndio/npz";
 
 const encoder = new TextEncoder();
 
@@ -164,4 +167,60 @@ Deno.test("limit core: index expressions (fixed at 10,000 characters), array dim
   assert.throws(() => parseIndex(index(10_001)), MalformedError);
   assert.equal(new NDArray("<i1", new Array(64).fill(1)).ndim, 64);
   assert.throws(() => new NDArray("<i1", new Array(65).fill(1)));
+});
+
+Deno.test("limit text: loadtxtFile and loadtxtBlocks keep maxLineLength and maxBytes at the boundary", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/a.txt`;
+    await Deno.writeTextFile(path, "1 2 3 4\n1 2 3 4\n"); // 16 bytes, lines of 7
+    assert.equal((await loadtxtFile(path, { maxLineLength: 7, maxBytes: 16 })).size, 8);
+    await assert.rejects(
+      () => loadtxtFile(path, { maxLineLength: 6 }),
+      isLimit("maxLineLength", 6),
+    );
+    await assert.rejects(() => loadtxtFile(path, { maxBytes: 15 }), isLimit("maxBytes", 15));
+    const blocks = async (options: object) => {
+      let rows = 0;
+      using file = await Deno.open(path);
+      for await (const b of loadtxtBlocks(file.readable, { blockBytes: 4, ...options })) {
+        rows += b.shape[0]!;
+      }
+      return rows;
+    };
+    assert.equal(await blocks({ maxLineLength: 7, maxBytes: 16 }), 2);
+    await assert.rejects(() => blocks({ maxLineLength: 6 }), isLimit("maxLineLength", 6));
+    await assert.rejects(() => blocks({ maxBytes: 15 }), isLimit("maxBytes", 15));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("limit npz maxMembers, maxMemberSize, maxTotalSize: at the limit passes, one over fails", async () => {
+  const archive = encodeNpz({ a: arange(10), b: arange(20), c: arange(30) });
+  const sizes = await (async () => {
+    using npz = await loadNpz(archive);
+    return npz.names.map((name) => npz.member(name).size);
+  })();
+  const largest = Math.max(...sizes);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const cases: [string, number, number][] = [
+    ["maxMembers", 3, 2],
+    ["maxMemberSize", largest, largest - 1],
+    ["maxTotalSize", total, total - 1],
+  ];
+  for (const [name, fits, over] of cases) {
+    assert.equal(decodeNpz(archive, { [name]: fits }).size, 3, name);
+    assert.throws(() => decodeNpz(archive, { [name]: over }), isLimit(name, over), name);
+    // The lazy reader checks the directory when it opens, members when read.
+    await assert.rejects(async () => {
+      using npz = await loadNpz(bytesSource(archive), { [name]: over });
+      for (const member of npz.names) await npz.get(member);
+    }, isLimit(name, over));
+  }
+  assert.deepEqual(DEFAULT_NPZ_LIMITS, {
+    maxMembers: 100_000,
+    maxMemberSize: 2 ** 34,
+    maxTotalSize: 2 ** 40,
+  });
 });
