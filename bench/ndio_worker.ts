@@ -13,11 +13,12 @@
 import process from "node:process";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { NDArray } from "@ndio/core";
-import { writeFileAtomic } from "@ndio/core/fs";
+import { readFileBytes, writeFileAtomic } from "@ndio/core/fs";
 import { load, save } from "@ndio/npy/fs";
 import { loadNpz, savez, savezCompressed } from "@ndio/npz/fs";
 import { savetxtBytes } from "@ndio/text";
 import { loadtxtFile } from "@ndio/text/fs";
+import { dumps, loads } from "@ndio/pickle";
 import { lineSplitter } from "./_lines.ts";
 
 interface Dataset {
@@ -138,6 +139,16 @@ function setup(op: string, ds: Dataset, dir: string): Case {
       const input = inputPath(ds, "txt");
       const options = isInt(a) ? { delimiter: "\t", dtype: "int64" } : { dtype: "float64" };
       return { outputs, run: async () => void await loadtxtFile(input, options) };
+    }
+    case "pickle.dumps.p4":
+    case "pickle.dumps.p5": {
+      const protocol = op.endsWith("5") ? 5 : 4;
+      return { outputs, run: () => dumps(a, { protocol }).length };
+    }
+    case "pickle.loads.p4":
+    case "pickle.loads.p5": {
+      const input = readFileBytes(inputPath(ds, `p${op.at(-1)}.pkl`));
+      return { outputs, run: () => void loads(input) };
     }
     case "ceiling.memcpy": {
       const buffer = new Uint8Array(a.nbytes).fill(1);

@@ -19,11 +19,13 @@ import {
 import { npyPlugin } from "@ndio/npy";
 import { npzPlugin } from "@ndio/npz";
 import { textPlugin } from "@ndio/text";
+import { picklePlugin } from "@ndio/pickle";
 import { safetensorsPlugin } from "@ndio-examples/safetensors";
 
 /** The plugins the viewer knows, in order of preference for ties. */
 export const viewerPlugins: readonly FormatPlugin[] = [
   npyPlugin,
+  picklePlugin,
   npzPlugin,
   textPlugin,
   safetensorsPlugin,

@@ -65,6 +65,22 @@ Deno.test("openFile detects npy and safetensors and lists their arrays", () => {
   assert.throws(() => openFile(new Uint8Array(10), "x.bin"), { name: "NotDetectedError" });
 });
 
+Deno.test("openFile opens a NumPy pickle and names its arrays by path", () => {
+  const bytes = Deno.readFileSync(
+    new URL("../../packages/pickle/testdata/seed.p4.pkl", import.meta.url),
+  );
+  const file = openFile(bytes, "seed.pkl");
+  assert.equal(file.format.id, "pickle");
+  assert.deepEqual(
+    file.arrays.map((a) => [a.name, a.array.dtype.str, a.array.shape.join("x")]),
+    [["['array']", "<i8", "3x4x5"], ["['another_array']", "<f8", "7"]],
+  );
+  const evil = Deno.readFileSync(
+    new URL("../../packages/pickle/testdata/malicious/os_system.p2.pkl", import.meta.url),
+  );
+  assert.throws(() => openFile(evil, "evil.pkl"), { name: "ForbiddenError" });
+});
+
 Deno.test("openFile opens .npz archives, stored and compressed, with their member names", () => {
   for (const compress of [false, true]) {
     const bytes = encodeNpz([arange(3, { dtype: "<f8" }), { w: arange(4, { dtype: "<i2" }) }], {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ArgumentError, NdioError } from "@ndio/core";
+import { ArgumentError, NdioError, NotDetectedError } from "@ndio/core";
 
 /** A mistake in the command line: exit code 2, with a pointer to the help. */
 export class UsageError extends Error {
@@ -83,6 +83,9 @@ function describeOne(error: unknown): string {
   if (error instanceof NdioError && /pickle-forbidden$/.test(error.code)) {
     // The library's advice names its options; on the command line it is a flag.
     return `${error.message} (on the command line: --allow-pickle)`;
+  }
+  if (error instanceof NotDetectedError && error.tried.length > 0) {
+    return `${error.message}; name its format with --from`;
   }
   if (error instanceof NdioError || error instanceof UsageError) return error.message;
   if (error instanceof Deno.errors.NotFound) return "no such file or directory";

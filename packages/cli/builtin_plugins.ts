@@ -6,6 +6,7 @@
 
 import type { FormatPlugin, PickleCodec } from "@ndio/core";
 import { npyPlugin } from "@ndio/npy";
+import { npzPlugin } from "@ndio/npz";
 import { textPlugin } from "@ndio/text";
 
 /**
@@ -20,7 +21,11 @@ import { textPlugin } from "@ndio/text";
  * assert.equal(createRegistry(builtinPlugins).plugins.length, builtinPlugins.length);
  * ```
  */
-export const builtinPlugins: readonly FormatPlugin[] = Object.freeze([npyPlugin, textPlugin]);
+export const builtinPlugins: readonly FormatPlugin[] = Object.freeze([
+  npyPlugin,
+  npzPlugin,
+  textPlugin,
+]);
 
 /** The pickle codec for object arrays inside .npy and .npz files, when one is built in. */
 export const builtinPickleCodec: PickleCodec | undefined = undefined;

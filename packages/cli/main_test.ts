@@ -197,7 +197,10 @@ Deno.test("read errors: one line naming the file, no stack unless --debug", asyn
   await Deno.writeFile(unknown, new Uint8Array([1, 2, 3]));
   const undetected = await ndio(["info", unknown, "--plugin", JSON_PLUGIN]);
   assert.equal(undetected.code, 1);
-  assert.match(undetected.stderr, /no loaded format recognises the input \(tried .*"json-array"\)/);
+  assert.match(
+    undetected.stderr,
+    /no loaded format recognises the input \(tried .*"json-array"\); name its format with --from\n$/,
+  );
 });
 
 Deno.test("detection: magic bytes first, then the extension; --from and --to override", async () => {

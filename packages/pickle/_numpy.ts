@@ -287,7 +287,9 @@ export function setArrayState(holder: ArrayHolder, state: unknown, ctx: CallCont
       );
     }
     ctx.charge(size * 8);
-    holder.array = objectArray(shape, order, list);
+    // NumPy lists the objects in C order, whatever the memory order.
+    const array = objectArray(shape, list);
+    holder.array = order === "F" ? array.copy("F") : array;
   } else {
     const data = bytesOf(raw, ctx, "the data in an ndarray's state");
     const need = size * dtype.itemsize;
@@ -304,13 +306,9 @@ export function setArrayState(holder: ArrayHolder, state: unknown, ctx: CallCont
   holder.built = true;
 }
 
-/** An `O` array holding `values` in the given memory order. */
-export function objectArray(
-  shape: readonly number[],
-  order: "C" | "F",
-  values: readonly unknown[],
-) {
-  const array = new NDArray("|O", shape, { order, objects: [...values] });
+/** A C-ordered `O` array holding `values`. */
+export function objectArray(shape: readonly number[], values: readonly unknown[]): NDArray {
+  const array = new NDArray("|O", shape, { objects: [...values] });
   const view = new DataView(array.data.buffer, array.data.byteOffset, array.data.byteLength);
   for (let i = 0; i < values.length; i++) view.setUint32(i * 8, i, true);
   return array;

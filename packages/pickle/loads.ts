@@ -117,7 +117,10 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
   const end = bytes.length;
   const stack: unknown[] = [];
   const marks: number[] = [];
-  const memo = new Map<number, unknown>();
+  // The memo: dense keys (MEMOIZE, BINPUT) in an array, others in a Map.
+  const memo: unknown[] = [];
+  const sparseMemo = new Map<number, unknown>();
+  let memoSize = 0;
   const buffers = options.buffers;
   let nextBuffer = 0;
   let pos = 0;
@@ -202,6 +205,26 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
     if (s === null) malformed("pickle-bad-utf8", "the string is not valid UTF-8");
     return s!;
   };
+  // A string of n bytes at pos, without a view for short ASCII ones.
+  const textAt = (n: number): string => {
+    need(n);
+    if (n <= 32) {
+      let s = "";
+      let i = pos;
+      const stop = pos + n;
+      for (; i < stop; i++) {
+        const c = bytes[i]!;
+        if (c >= 0x80) break;
+        s += String.fromCharCode(c);
+      }
+      if (i === stop) {
+        charge(n * 2);
+        pos = stop;
+        return s;
+      }
+    }
+    return text(take(n));
+  };
   const push = (value: unknown): void => {
     if (stack.length >= maxStack) {
       throw new LimitError(
@@ -226,6 +249,12 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
     if (stack.length <= floor) malformed("pickle-stack-underflow", "the stack is empty");
     return stack[stack.length - 1];
   };
+  // The start of the items above the topmost MARK, which it pops.
+  const markStart = (): number => {
+    const start = marks.pop();
+    if (start === undefined) return malformed("pickle-no-mark", "there is no MARK to pop to");
+    return start;
+  };
   const popMark = (): unknown[] => {
     const start = marks.pop();
     if (start === undefined) return malformed("pickle-no-mark", "there is no MARK to pop to");
@@ -234,19 +263,27 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
     return out;
   };
   const memoPut = (key: number, value: unknown): void => {
-    if (!memo.has(key) && memo.size >= maxMemo) {
-      throw new LimitError("maxMemo", maxMemo, `the pickle's memo grows past ${maxMemo} entries`, {
-        format: FORMAT,
-        offset: at,
-      });
+    const dense = key >= 0 && key < 1 << 24;
+    if (dense ? memo[key] === undefined : !sparseMemo.has(key)) {
+      if (memoSize >= maxMemo) {
+        throw new LimitError(
+          "maxMemo",
+          maxMemo,
+          `the pickle's memo grows past ${maxMemo} entries`,
+          {
+            format: FORMAT,
+            offset: at,
+          },
+        );
+      }
+      memoSize++;
     }
-    memo.set(key, value);
+    if (dense) memo[key] = value;
+    else sparseMemo.set(key, value);
   };
   const memoGet = (key: number): unknown => {
-    const value = memo.get(key);
-    if (value === undefined && !memo.has(key)) {
-      malformed("pickle-memo-missing", `the memo has no entry ${key}`);
-    }
+    const value = key >= 0 && key < 1 << 24 ? memo[key] : sparseMemo.get(key);
+    if (value === undefined) malformed("pickle-memo-missing", `the memo has no entry ${key}`);
     return value;
   };
   const lineInt = (line: Uint8Array): bigint => {
@@ -308,12 +345,14 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
       for (const v of values) target.items.push(v as PyValue);
     } else malformed("pickle-bad-append", `the pickle appends to ${describe(target)}`);
   };
-  const setItems = (target: unknown, values: unknown[]): void => {
-    if (values.length % 2 !== 0) malformed("pickle-odd-items", "keys and values do not pair up");
+  const setItems = (target: unknown, values: unknown[], from = 0): void => {
+    if ((values.length - from) % 2 !== 0) {
+      malformed("pickle-odd-items", "keys and values do not pair up");
+    }
     if (target instanceof Map) {
-      for (let i = 0; i < values.length; i += 2) target.set(values[i], values[i + 1]);
+      for (let i = from; i < values.length; i += 2) target.set(values[i], values[i + 1]);
     } else if (target instanceof PyObject) {
-      for (let i = 0; i < values.length; i += 2) {
+      for (let i = from; i < values.length; i += 2) {
         target.items.push(new PyTuple([values[i] as PyValue, values[i + 1] as PyValue]));
       }
     } else malformed("pickle-bad-setitem", `the pickle sets items of ${describe(target)}`);
@@ -502,11 +541,11 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
       }
       case op.SHORT_BINUNICODE: {
         need(1);
-        push(text(take(bytes[pos++]!)));
+        push(textAt(bytes[pos++]!));
         break;
       }
       case op.BINUNICODE:
-        push(text(take(readLength(4))));
+        push(textAt(readLength(4)));
         break;
       case op.BINUNICODE8:
         push(text(take(readLength(8))));
@@ -612,9 +651,13 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
         break;
       }
       case op.SETITEMS: {
-        const items = popMark();
-        charge(items.length * 8);
-        setItems(top(), items);
+        const start = markStart();
+        charge((stack.length - start) * 8);
+        if (start <= (marks.length === 0 ? 0 : marks[marks.length - 1]!)) {
+          malformed("pickle-stack-underflow", "SETITEMS has no dict below its MARK");
+        }
+        setItems(stack[start - 1], stack, start);
+        stack.length = start;
         break;
       }
       case op.ADDITEMS: {
@@ -648,7 +691,7 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
         pos += 4;
         break;
       case op.MEMOIZE:
-        memoPut(memo.size, top());
+        memoPut(memoSize, top());
         break;
       case op.GLOBAL: {
         const module = text(readLine());
@@ -750,94 +793,43 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
 // construction, global references) by values of the tree, in place, and
 // checks the nesting depth, without recursion.
 function finish(root: unknown, maxNesting: number): PyValue {
-  const done = new Map<object, number>(); // container -> height (-1 while open)
-  const resolve = (v: unknown): unknown => {
-    if (v instanceof ArrayHolder) return v.array;
-    if (v instanceof DTypeHolder) {
-      return new PyObject("numpy", "dtype", { args: [v.dtype.str] });
-    }
-    if (v instanceof GlobalRef) return new PyObject(v.module, v.name);
-    return v;
-  };
-  const children = (v: object): unknown[] | null => {
-    if (Array.isArray(v)) return v;
-    if (v instanceof Map) {
-      const out: unknown[] = [];
-      for (const [k, x] of v) out.push(k, x);
-      return out;
-    }
-    if (v instanceof PyTuple || v instanceof PySet) return v.items as unknown[];
-    if (v instanceof PySlice) return [v.start, v.stop, v.step];
-    if (v instanceof PyObject) return [...(v.args ?? []), v.state, ...v.items];
-    if (v instanceof NDArray) return v.objects;
-    return null;
-  };
-  // Writes resolved children back into containers we built.
-  const rewrite = (v: object): void => {
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = resolve(v[i]);
-    } else if (v instanceof Map) {
-      let changed = false;
-      for (const [k, x] of v) if (resolve(k) !== k || resolve(x) !== x) changed = true;
-      if (changed) {
-        const entries = [...v].map(([k, x]) => [resolve(k), resolve(x)] as const);
-        v.clear();
-        for (const [k, x] of entries) v.set(k, x);
-      }
-    } else if (v instanceof PyTuple || v instanceof PySet) {
-      const items = v.items as unknown[];
-      for (let i = 0; i < items.length; i++) items[i] = resolve(items[i]);
-    } else if (v instanceof PySlice) {
-      const s = v as { start: unknown; stop: unknown; step: unknown };
-      s.start = resolve(s.start);
-      s.stop = resolve(s.stop);
-      s.step = resolve(s.step);
-    } else if (v instanceof PyObject) {
-      const args = v.args as unknown[] | null;
-      if (args !== null) { for (let i = 0; i < args.length; i++) args[i] = resolve(args[i]); }
-      v.state = resolve(v.state) as PyValue | undefined;
-      for (let i = 0; i < v.items.length; i++) v.items[i] = resolve(v.items[i]) as PyValue;
-    } else if (v instanceof NDArray && v.objects !== null) {
-      for (let i = 0; i < v.objects.length; i++) v.objects[i] = resolve(v.objects[i]);
-    }
-  };
   const value = resolve(root);
   if (typeof value !== "object" || value === null) return value as PyValue;
-  // Iterative post-order walk computing each container's height.
-  const frames: { node: object; kids: unknown[]; next: number; height: number }[] = [];
-  const enter = (node: object): void => {
-    rewrite(node);
-    done.set(node, -1);
-    frames.push({ node, kids: children(node) ?? [], next: 0, height: 1 });
-    if (frames.length > maxNesting) {
-      throw new LimitError(
-        "maxNesting",
-        maxNesting,
-        `the pickle nests containers deeper than ${maxNesting}`,
-        { format: FORMAT },
-      );
-    }
+  const done = new Map<object, number>(); // container -> height (-1 while open)
+  const tooDeep = (): never => {
+    throw new LimitError(
+      "maxNesting",
+      maxNesting,
+      `the pickle nests containers deeper than ${maxNesting}`,
+      { format: FORMAT },
+    );
   };
-  enter(value);
+  // Iterative post-order walk computing each container's height.
+  const frames: { node: object; kids: object[]; next: number; height: number }[] = [];
+  const enter = (node: object, kids: object[]): void => {
+    done.set(node, -1);
+    frames.push({ node, kids, next: 0, height: 1 });
+    if (frames.length > maxNesting) tooDeep();
+  };
+  const rootKids = expand(value);
+  if (rootKids === null) return value as PyValue;
+  enter(value, rootKids);
   while (frames.length > 0) {
     const frame = frames[frames.length - 1]!;
     if (frame.next < frame.kids.length) {
-      const kid = frame.kids[frame.next++];
-      if (typeof kid !== "object" || kid === null) continue;
+      const kid = frame.kids[frame.next++]!;
       const known = done.get(kid);
       if (known === undefined) {
-        if (children(kid) === null) done.set(kid, 0);
-        else enter(kid);
+        const kids = expand(kid);
+        if (kids === null) done.set(kid, 0);
+        else if (kids.length === 0) {
+          done.set(kid, 1);
+          frame.height = Math.max(frame.height, 2);
+          if (frames.length + 1 > maxNesting) tooDeep();
+        } else enter(kid, kids);
       } else if (known >= 0) {
         frame.height = Math.max(frame.height, known + 1);
-        if (frames.length + known > maxNesting) {
-          throw new LimitError(
-            "maxNesting",
-            maxNesting,
-            `the pickle nests containers deeper than ${maxNesting}`,
-            { format: FORMAT },
-          );
-        }
+        if (frames.length + known > maxNesting) tooDeep();
       }
       continue;
     }
@@ -847,4 +839,66 @@ function finish(root: unknown, maxNesting: number): PyValue {
     if (parent !== undefined) parent.height = Math.max(parent.height, frame.height + 1);
   }
   return value as PyValue;
+}
+
+function resolve(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (v instanceof ArrayHolder) return v.array;
+  if (v instanceof DTypeHolder) return new PyObject("numpy", "dtype", { args: [v.dtype.str] });
+  if (v instanceof GlobalRef) return new PyObject(v.module, v.name);
+  return v;
+}
+
+// Resolves a container's items in place and returns those that are objects
+// (null for values that hold no others).
+function expand(v: object): object[] | null {
+  const kids: object[] = [];
+  const fix = (items: unknown[]): void => {
+    for (let i = 0; i < items.length; i++) {
+      const x = items[i];
+      if (typeof x === "object" && x !== null) {
+        const r = resolve(x) as object;
+        if (r !== x) items[i] = r;
+        kids.push(r);
+      }
+    }
+  };
+  if (Array.isArray(v)) fix(v);
+  else if (v instanceof Map) {
+    let changed = false;
+    for (const [k, x] of v) {
+      if (typeof k === "object" && k !== null) {
+        if (resolve(k) !== k) changed = true;
+        kids.push(k);
+      }
+      if (typeof x === "object" && x !== null) {
+        if (resolve(x) !== x) changed = true;
+        kids.push(x);
+      }
+    }
+    if (changed) {
+      const entries = [...v].map(([k, x]) => [resolve(k), resolve(x)] as const);
+      v.clear();
+      kids.length = 0;
+      for (const [k, x] of entries) {
+        v.set(k, x);
+        if (typeof k === "object" && k !== null) kids.push(k);
+        if (typeof x === "object" && x !== null) kids.push(x);
+      }
+    }
+  } else if (v instanceof PyTuple || v instanceof PySet) fix(v.items as unknown[]);
+  else if (v instanceof PySlice) {
+    const s = v as unknown as Record<"start" | "stop" | "step", unknown>;
+    const parts = [s.start, s.stop, s.step];
+    fix(parts);
+    [s.start, s.stop, s.step] = parts;
+  } else if (v instanceof PyObject) {
+    if (v.args !== null) fix(v.args as unknown[]);
+    const state = [v.state];
+    fix(state);
+    v.state = state[0] as PyValue | undefined;
+    fix(v.items);
+  } else if (v instanceof NDArray && v.objects !== null) fix(v.objects);
+  else return null;
+  return kids;
 }

@@ -2,6 +2,9 @@
  * @ndio/pickle: pickles of NumPy data, loaded safely. `loads` runs the
  * pickle machine of protocols 0 to 5 without ever executing code: globals
  * resolve only through an allowlist of NumPy and builtin data constructors.
+ * `dumps` writes protocols 2 to 5 as CPython and NumPy do; `scan` audits a
+ * pickle without loading it; `picklePlugin` and `pickleCodec` plug it into
+ * ndio's registry and into `@ndio/npy` for object arrays.
  *
  * @example
  * ```ts
@@ -18,3 +21,6 @@
 
 export * from "./loads.ts";
 export type { LoadsOptions } from "./_options.ts";
+export * from "./dumps.ts";
+export * from "./scan.ts";
+export * from "./plugin.ts";

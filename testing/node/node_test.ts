@@ -20,6 +20,7 @@ const PACKAGES: readonly (readonly [dir: string, name: string])[] = [
   ["packages/npy", "@ndio/npy"],
   ["packages/npz", "@ndio/npz"],
   ["packages/text", "@ndio/text"],
+  ["packages/pickle", "@ndio/pickle"],
   ["examples/safetensors", "@ndio-examples/safetensors"],
 ];
 

@@ -67,6 +67,25 @@ def text(name, source, kwargs):
 for name, (source, kwargs) in TEXT.items():
     check(name, text(name, source, kwargs))
 
+
+def pickled(name):
+    def run():
+        import pickle
+        with open(os.path.join(d, name), "rb") as f:
+            v = pickle.load(f)
+        want = {"array": np.arange(6, dtype="<f8").reshape(2, 3), "list": [5.4, 9.1, 3.4],
+                "big": 2**70}
+        if sorted(v) != sorted(want) or v["list"] != want["list"] or v["big"] != want["big"]:
+            return f"got {v!r}"
+        a = v["array"]
+        return None if a.dtype == want["array"].dtype and np.array_equal(a, want["array"]) \
+            else f"got {a!r}"
+    return run
+
+
+for protocol in (2, 5):
+    check(f"node.p{protocol}.pkl", pickled(f"node.p{protocol}.pkl"))
+
 # npz: the archives Node wrote (stored, compressed, streamed with data
 # descriptors) load in NumPy with the names, dtypes, shapes and values written.
 NPZ_WANT = {

@@ -12,6 +12,7 @@ import * as core from "@ndio/core";
 import * as npy from "@ndio/npy";
 import * as npz from "@ndio/npz";
 import * as text from "@ndio/text";
+import * as pickle from "@ndio/pickle";
 import * as safetensors from "@ndio-examples/safetensors";
 
 const inputs = process.env.NDIO_NODE_IN;
@@ -119,6 +120,32 @@ test("text: reads NumPy's savetxt files as np.loadtxt; writes np.savetxt's bytes
     writeFileSync(join(out, "text_ints.npy"), npy.encodeNpy(ints));
     writeFileSync(join(out, "text_floats.txt"), text.savetxt(floats));
     writeFileSync(join(out, "text_floats.npy"), npy.encodeNpy(floats));
+  }
+});
+
+test("pickle: NumPy-made pickles at protocols 0 to 5, round trips, refusals, files for NumPy", () => {
+  const dir = join(repo, "packages/pickle/testdata");
+  for (let p = 0; p <= 5; p++) {
+    const seed = pickle.loads(new Uint8Array(readFileSync(join(dir, `seed.p${p}.pkl`))));
+    assert.ok(seed instanceof Map);
+    assert.deepEqual(seed.get("list"), [5.4, 9.1, 3.4]);
+    assert.deepEqual(seed.get("array").shape, [3, 4, 5]);
+    assert.equal(seed.get("another_array").get(6), 1);
+  }
+  const evil = new Uint8Array(readFileSync(join(dir, "malicious/os_system.p4.pkl")));
+  assert.throws(() => pickle.loads(evil), core.ForbiddenError);
+  assert.equal(pickle.scan(evil).verdict, "forbidden");
+  const value = new Map([
+    ["array", core.arange(6, { dtype: "<f8" }).reshape([2, 3])],
+    ["list", [5.4, 9.1, 3.4]],
+    ["big", 2n ** 70n],
+  ]);
+  for (const protocol of [2, 5]) {
+    const bytes = pickle.dumps(value, { protocol });
+    const back = pickle.loads(bytes);
+    assert.deepEqual(back.get("array").toNested(), [[0, 1, 2], [3, 4, 5]]);
+    assert.equal(back.get("big"), 2n ** 70n);
+    if (out) writeFileSync(join(out, `node.p${protocol}.pkl`), bytes);
   }
 });
 

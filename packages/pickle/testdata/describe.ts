@@ -39,8 +39,12 @@ function arrayBytes(a: NDArray): string {
   return hex(all);
 }
 
-/** Describes a value as describe.py describes the Python value. */
-export function describe(v: PyValue | undefined): unknown {
+/**
+ * Describes a value as describe.py describes the Python value; with
+ * `native`, big-endian arrays as their native-order equivalents.
+ */
+export function describe(v: PyValue | undefined, options?: { native?: boolean }): unknown {
+  const d = (x: PyValue | undefined) => describe(x, options);
   if (v === null || v === undefined) return ["None"];
   if (typeof v === "boolean") return ["bool", v];
   if (typeof v === "bigint") return ["int", v.toString()];
@@ -52,24 +56,25 @@ export function describe(v: PyValue | undefined): unknown {
   if (v instanceof Complex) return ["complex", floatRepr(v.re), floatRepr(v.im)];
   if (v instanceof Uint8Array) return ["bytes", hex(v)];
   if (v instanceof PyByteArray) return ["bytearray", hex(v.bytes)];
-  if (Array.isArray(v)) return ["list", v.map(describe)];
-  if (v instanceof PyTuple) return ["tuple", v.items.map(describe)];
-  if (v instanceof Map) return ["dict", [...v].map(([k, x]) => [describe(k), describe(x)])];
+  if (Array.isArray(v)) return ["list", v.map(d)];
+  if (v instanceof PyTuple) return ["tuple", v.items.map(d)];
+  if (v instanceof Map) return ["dict", [...v].map(([k, x]) => [d(k), d(x)])];
   if (v instanceof PySet) {
-    const items = v.items.map(describe).sort((a, b) => {
+    const items = v.items.map(d).sort((a, b) => {
       const x = pyJson(a), y = pyJson(b);
       return x < y ? -1 : x > y ? 1 : 0;
     });
     return [v.frozen ? "frozenset" : "set", items];
   }
-  if (v instanceof PySlice) return ["slice", describe(v.start), describe(v.stop), describe(v.step)];
+  if (v instanceof PySlice) return ["slice", d(v.start), d(v.stop), d(v.step)];
   if (v instanceof PyRange) return ["range", String(v.start), String(v.stop), String(v.step)];
   if (v instanceof NumpyScalar) return ["scalar", v.dtype.descr, arrayBytes(v.array)];
   if (v instanceof NDArray) {
     if (v.dtype.kind === "O") {
-      return ["ndarray", "|O", [...v.shape], objectsInOrder(v).map(describe)];
+      return ["ndarray", "|O", [...v.shape], objectsInOrder(v).map(d)];
     }
-    return ["ndarray", v.dtype.descr, [...v.shape], arrayBytes(v)];
+    const a = options?.native && v.dtype.byteOrder === ">" ? v.toNative() : v;
+    return ["ndarray", a.dtype.descr, [...a.shape], arrayBytes(a)];
   }
   if (v instanceof PyObject) return ["object", v.qualifiedName];
   throw new TypeError(`cannot describe ${String(v)}`);

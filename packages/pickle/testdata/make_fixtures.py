@@ -22,6 +22,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from describe import describe  # noqa: E402
 
 warnings.simplefilter("ignore")
+if os.environ.get("PYTHONHASHSEED") != "0":  # set order depends on str hashes
+    os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, "PYTHONHASHSEED": "0"})
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -30,6 +32,8 @@ def arrays():
     for code in ["?", "i1", "u1", "<i2", ">i2", "<u2", "<i4", ">i4", "<u4", "<i8", ">u8",
                  "<f2", "<f4", ">f4", "<f8", ">f8", "<c8", "<c16", ">c16", "<f16"]:
         a = np.arange(6).astype(code).reshape(2, 3)
+        if code == "<f16":  # x87 long doubles: zero the 6 padding bytes NumPy leaves unset
+            a.view(np.uint8).reshape(6, 16)[:, 10:] = 0
         out["dtype_" + code.replace("<", "le_").replace(">", "be_").replace("?", "bool")] = a
     out["dtype_S3"] = np.array([b"ab", b"xyz", b""], dtype="S3")
     out["dtype_U4"] = np.array(["ab", "é€😀", ""], dtype="<U4")
@@ -60,6 +64,7 @@ def arrays():
     out["empty_1d"] = np.array([], dtype="<i4")
     out["object_array"] = np.array([1, "two", None, [3.5]], dtype=object)
     out["object_2d"] = np.array([[1, 2], [3, (4,)]], dtype=object)
+    out["object_fortran"] = np.asfortranarray(np.array([[1, "a"], [None, 2.5]], dtype=object))
     out["big"] = np.arange(9000, dtype="<f8")  # more than one 64 KiB frame
     return out
 
