@@ -11,6 +11,7 @@
 import { bytesSource, DType, indexLayout, type NDArray, parseIndex } from "@ndio/core";
 import { decodeNpy, decodeNpyStream, parseNpyHeader, readNpyBlocks, readNpyIndex } from "@ndio/npy";
 import { genfromtxt, loadtxt, loadtxtBlocks } from "@ndio/text";
+import { loadtxtFile } from "@ndio/text/fs";
 import { decodeNpz, loadNpz } from "@ndio/npz";
 import { loads, type LoadsOptions, pickleCodec, scan } from "@ndio/pickle";
 import { main } from "@ndio/cli";
@@ -410,6 +411,22 @@ export const TARGETS: readonly FuzzTarget[] = [
         out += textBytes(block);
       }
       return out;
+    },
+  },
+  {
+    name: "text-file",
+    description: "loadtxtFile: the file read in pieces through one growing buffer",
+    corpus: textCorpus,
+    dictionary: TEXT_DICTIONARY,
+    async run(input) {
+      const options = LOADTXT_OPTIONS[input.length % LOADTXT_OPTIONS.length]!;
+      const path = await Deno.makeTempFile({ prefix: "ndio_fuzz_text_" });
+      try {
+        await Deno.writeFile(path, input);
+        return textBytes(await loadtxtFile(path, { ...options, hugePages: false } as never));
+      } finally {
+        await Deno.remove(path);
+      }
     },
   },
   {
