@@ -10,7 +10,7 @@
  *
  * ```sh
  * deno task scale                               # 4 GiB .npy, 2 GiB text, cap 512 MB; 1 GiB .npz
- * deno task scale --npy-bytes 256MiB --text-bytes 128MiB --cap 192MB
+ * deno task scale --npy-bytes 256MiB --text-bytes 128MiB --cap 256MB
  * deno task scale --record                      # also update BENCHMARKS.md
  * ```
  *
@@ -187,7 +187,7 @@ export function renderSection(steps: readonly ScaleStep[], options: ScaleOptions
       ? `, ${(options.npzBytes! / 2 ** 30).toFixed(2)} GiB for the .npz round trip`
       : "") +
     " (`deno task scale --record`). " +
-    "CI runs the same steps at 256 MiB / 128 MiB under a 192 MB cap (`bench/scale_test.ts`).",
+    "CI runs the same steps at 256 MiB / 128 MiB under a 256 MB cap, less than the data (`bench/scale_test.ts`).",
     "",
     "| step | data | time | peak RSS | under the cap | load |",
     "| --- | ---: | ---: | ---: | :---: | ---: |",
