@@ -31,7 +31,11 @@ Deno.test("README: the tour shows what each command prints", async () => {
     const expected = `$ ${blocks[i]!.command}\n${blocks[i]!.output}`;
     const stale = `the README's output of "${stop.command}" is stale; ` +
       "regenerate the tour with: deno run -A packages/cli/_readme_tour.ts";
-    if (stop.timed) assert.equal(withoutTimings(actual), withoutTimings(expected), stale);
-    else assert.equal(actual, expected, stale);
+    try {
+      if (stop.timed) assert.equal(withoutTimings(actual), withoutTimings(expected));
+      else assert.equal(actual, expected);
+    } catch (error) {
+      throw new Error(`${stale}\n${(error as Error).message}`);
+    }
   }
 });
