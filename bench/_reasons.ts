@@ -90,11 +90,15 @@ function deflateBound(r: ReasonInput, dataset: string, workers: boolean): string
 /** Target id → the reason for a miss, from a run's results. */
 export function missReasons(r: ReasonInput): Record<string, string> {
   const npyLoad = (dataset: string) =>
-    PAGE_FAULTS + firstTouch(r, dataset === SEED ? F8_8MB : dataset) +
-    " NumPy's 8 MB load reuses the heap memory glibc kept from the array freed before it; V8 " +
-    "frees an ArrayBuffer only after a garbage collection, so each ndio load faults new pages " +
-    "(with huge pages through FFI from 4 MiB up when FFI is allowed, as here: details in ## npy " +
-    "below).";
+    dataset === SEED
+      ? "Under 32 MiB both sides fill memory the allocator kept from the array freed before: " +
+        "NumPy's is used as it is, while V8 zeroes every new ArrayBuffer, one more pass over " +
+        "the 8 MB before the read; `load(path, { buffer })`, which reuses a buffer the caller " +
+        "keeps, skips it (details in ## npy below)."
+      : PAGE_FAULTS + firstTouch(r, dataset) +
+        " Both sides ask for huge pages for this buffer (ndio through FFI when FFI is " +
+        "allowed, as here), so what is left is the kernel finding free 2 MiB blocks and the " +
+        "copy (details in ## npy below).";
   const npySave = (dataset: string) => {
     const c = r.cases.find((c) => c.variant === "npy.save" && c.dataset.id === dataset);
     const plain = ceilingRates(r, "ceiling.write", dataset === SEED ? F8_8MB : dataset);
@@ -109,8 +113,9 @@ export function missReasons(r: ReasonInput): Record<string, string> {
     return "Both sides copy the array's bytes into the page cache of a new file; ndio writes " +
       "it atomically (a temporary file renamed over the target)." + figures +
       (plain !== null && atomic !== null && atomic.deno >= 0.9 * plain.deno
-        ? " The rename costs nothing measurable, so the difference is in @ndio/npy's save " +
-          "path, not in the atomic write."
+        ? " The rename costs nothing measurable, and `save` measured no slower than a bare " +
+          "write of the same bytes through a temporary file in one process, so the difference " +
+          "is in writing into the page cache of a busy machine, which swung by 2× between runs."
         : "") +
       " See ## npy below.";
   };
@@ -134,16 +139,18 @@ export function missReasons(r: ReasonInput): Record<string, string> {
       "A stored savez is a file write plus a CRC-32; at 8 MB the fixed costs (archive " +
       "structure, the atomic temporary file) weigh more than at 800 MB (see ## npz below).",
     "npz-stored-big": "A stored savez is a file write plus a CRC-32 (see ## npz below).",
-    "text-loadtxt-int-1m": "The text engineer measured the cost in fresh memory for the file " +
-      "buffer and the result (page faults) and in JIT warm-up (see ## text below)." +
+    "text-loadtxt-int-1m": "Parsing is not what is left: warm, ndio parses 1M ints in 7–12 ms " +
+      "of CPU (a bare loop over the same bytes takes 5). The comparison times one call after a " +
+      "garbage collection, and such a call took 18–23 ms of CPU in ndio's worker: the first " +
+      "use of memory and code after a collection (see ## text below)." +
       hugePages(r, "text.loadtxt_int", SEED, 1.5),
-    "text-loadtxt-int-10m": "The text engineer measured about half of ndio's CPU time here as " +
-      "system time: page faults on the result and the file buffer (NumPy's large allocations " +
-      "get huge pages; a runtime-agnostic package cannot ask for them; see ## text below)." +
+    "text-loadtxt-int-10m": "loadtxtFile reads the file in 1 MiB pieces and asks for huge pages " +
+      "for the 80 MB result when FFI is allowed (as here); what is left is the parse and the " +
+      "machine's load (see ## text below)." +
       hugePages(r, "text.loadtxt_int", "i8-10000000", 1.5),
-    "text-loadtxt-float-1m": "'%.18e' fields have 19 significant digits; ndio parses them " +
-      "exactly (a double-double fast path, with a fallback near rounding ties) and NumPy's C " +
-      "parser is about as fast; fresh memory costs as for ints (see ## text below)." +
+    "text-loadtxt-float-1m": "'%.18e' fields have 19 significant digits; ndio parses them in " +
+      "one pass from the bytes, exactly (a double-double fast path, with a fallback near " +
+      "rounding ties) (see ## text below)." +
       hugePages(r, "text.loadtxt_float", F8_8MB, 1.5),
     "text-savetxt-int-1m": "ndio's formatting takes a few ms; the file write and the machine's " +
       "load dominate a task this short (see ## text below).",

@@ -8,8 +8,9 @@
  * buffer (`Deno.readFileSync` copies twice). Large buffers are slow to touch
  * the first time with 4 KiB pages; NumPy asks Linux for transparent huge
  * pages (`madvise(MADV_HUGEPAGE)`) on its large allocations, and so does
- * `load` when the process already has FFI permission (`--allow-ffi` or
- * `-A`; it never prompts). Without it, running Deno with
+ * `load` for files of 32 MiB or more when the process already has FFI
+ * permission (`--allow-ffi` or `-A`; it never prompts); smaller buffers
+ * reuse memory the allocator kept from freed ones. Without FFI, running Deno with
  * `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` gives the same effect.
  * See BENCHMARKS.md.
  *
@@ -120,9 +121,10 @@ export async function save(path: string, array: NDArray, options?: SaveOptions):
 /** Options of {@linkcode load}. */
 export interface LoadOptions extends DecodeNpyOptions {
   /**
-   * Ask Linux for transparent huge pages for buffers of 4 MiB or more, as
-   * NumPy does (default true). Takes effect only when the process already
-   * has FFI permission; otherwise nothing happens.
+   * Ask Linux for transparent huge pages for files of 32 MiB or more
+   * (default true; see `allocateBuffer` in `@ndio/core/fs`). Takes effect
+   * only when the process already has FFI permission; otherwise nothing
+   * happens.
    */
   readonly hugePages?: boolean;
   /**

@@ -540,6 +540,18 @@ export class TableReader {
   }
 
   /**
+   * Writes a fast loop's counters back and returns where it stopped. (The
+   * loops keep them in locals: a closure over them would move them to the
+   * heap, and every field would load and store them there.)
+   */
+  #stop(at: number, rows: number, length: number, startRows: number): number {
+    this.#length = length;
+    this.line += rows - startRows;
+    this.rows = rows;
+    return at;
+  }
+
+  /**
    * The common case in one loop: numbers between single-byte delimiters (or
    * whitespace), one-byte comment markers. Returns where it stopped: at a
    * line it leaves to the general path (or the buffer's unfinished end).
@@ -567,9 +579,128 @@ export class TableReader {
       const rows = Math.ceil(remaining / Math.max(1, k - from + 1) * 1.15) + 16;
       this.#ensure(Math.min(rows * n, 1 << 27));
     }
-    return this.#kind === "float"
-      ? this.#floatLines(buf, from, end, limit, final)
-      : this.#intLines(buf, from, end, limit, final);
+    if (this.#kind === "float") return this.#floatLines(buf, from, end, limit, final);
+    return this.config.delimiter === null
+      ? this.#intLines(buf, from, end, limit, final)
+      : this.#delimitedIntLines(buf, from, end, limit, final);
+  }
+
+  /**
+   * Integers between single-byte delimiters, as np.savetxt writes them: the
+   * tightest loop (no whitespace mode; digits read until a byte that is not
+   * one, reads past `end` giving undefined).
+   */
+  #delimitedIntLines(
+    buf: Uint8Array,
+    from: number,
+    end: number,
+    limit: number,
+    final: boolean,
+  ): number {
+    const c = this.config;
+    const delim = c.delimiter![0]!;
+    const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
+    const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
+    const n = this.columns;
+    const isInt = this.#kind === "int";
+    const lo = this.#lo;
+    const hi = this.#hi;
+    const wide = this.#wide;
+    const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
+    const maxLine = c.maxLineLength;
+    const text = end === buf.length ? buf : buf.subarray(0, end);
+    let rows = this.rows;
+    let length = this.#length;
+    const startRows = rows;
+    let capacity = wide ? this.#words.length >> 1 : this.#values.length;
+    let values = this.#values;
+    let words = this.#words;
+    let pos = from;
+    while (pos < end) {
+      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
+      const lineStart = pos;
+      if (length + n > capacity) {
+        // As in #floatLines: grow to what the rest of the input needs.
+        this.#length = length;
+        const perByte = ((rows - startRows) * n + n) / (pos - from + 1);
+        const projected = length + Math.ceil((end - pos) * perByte * 1.1) + 4 * n;
+        this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
+        values = this.#values;
+        words = this.#words;
+        capacity = wide ? words.length >> 1 : values.length;
+      }
+      let i = pos;
+      let k = 0;
+      let b = 0;
+      for (;;) {
+        const fieldStart = i;
+        b = text[i]!;
+        let negative = false;
+        if (b === 45) {
+          negative = true;
+          b = text[++i]!;
+        }
+        const digitsStart = i;
+        let value = 0;
+        while (b >= 48 && b <= 57) {
+          value = value * 10 + (b - 48);
+          b = text[++i]!;
+        }
+        let x = negative ? 0 - value : value;
+        const digits = i - digitsStart;
+        if (
+          digits === 0 || digits > 15 ||
+          !(b === delim || b === 10 || b === 13 || i >= end || b === c1 || b === c2)
+        ) {
+          // Not a plain integer ("+5", " 5", "1e3"): find the field's end
+          // and let the full parser decide.
+          i = fieldStart;
+          while (i < end) {
+            b = buf[i]!;
+            if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+            i++;
+          }
+          if (i === fieldStart) return this.#stop(lineStart, rows, length, startRows);
+          x = parseIntBytes(buf, fieldStart, i);
+          // Failures, big integers and (when inferring) floats: the general path decides.
+          if (parseStatus !== 0) return this.#stop(lineStart, rows, length, startRows);
+        }
+        if (k >= n || (isInt && (x < lo || x > hi))) {
+          return this.#stop(lineStart, rows, length, startRows);
+        }
+        if (wide) {
+          const at = 2 * (length + k);
+          if (x < 2147483648 && x >= -2147483648) {
+            words[at] = x | 0;
+            words[at + 1] = x < 0 ? -1 : 0;
+          } else {
+            const high = Math.floor(x / 4294967296);
+            words[at] = (x - high * 4294967296) | 0;
+            words[at + 1] = high | 0;
+          }
+        } else {
+          values[length + k] = x;
+        }
+        k++;
+        if (i >= end || b !== delim) break;
+        i++;
+      }
+      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
+      // The line ends here: a line break, the input's end, or a comment.
+      let j = i;
+      if (j < end && b !== 10 && b !== 13) {
+        while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
+      }
+      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
+      if (j < end && buf[j] === 13) {
+        if (j + 1 < limit && buf[j + 1] === 10) j++;
+        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
+      }
+      pos = j < end ? j + 1 : end;
+      length += n;
+      rows++;
+    }
+    return this.#stop(pos, rows, length, startRows);
   }
 
   /** The fast loop for float columns. */
@@ -580,23 +711,17 @@ export class TableReader {
     const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
     const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
     const n = this.columns;
-    // Hot state in locals; written back by done().
+    // Hot state in locals; written back by #stop().
     const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
     const maxLine = c.maxLineLength;
     let rows = this.rows;
     let length = this.#length;
     const startRows = rows;
-    const done = (at: number): number => {
-      this.#length = length;
-      this.line += rows - startRows;
-      this.rows = rows;
-      return at;
-    };
     let capacity = this.#values.length;
     let values = this.#values;
     let pos = from;
     while (pos < end) {
-      if (rows >= maxRows) return done(pos);
+      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
       const lineStart = pos;
       if (length + n > capacity) {
         // Grow to what the rest of the input needs at the rate seen so far
@@ -634,13 +759,13 @@ export class TableReader {
           }
           if (i >= end) b = -1;
           if (i === fieldStart) {
-            if (k === 0 || !whitespace) return done(lineStart);
+            if (k === 0 || !whitespace) return this.#stop(lineStart, rows, length, startRows);
             break;
           }
           x = parseFloatBytes(buf, fieldStart, i);
-          if (parseStatus !== 0) return done(lineStart);
+          if (parseStatus !== 0) return this.#stop(lineStart, rows, length, startRows);
         }
-        if (k >= n) return done(lineStart); // ragged: the general path reports it
+        if (k >= n) return this.#stop(lineStart, rows, length, startRows); // ragged: the general path reports it
         values[length + k] = x;
         k++;
         if (b === delim && delim !== -1) {
@@ -650,20 +775,20 @@ export class TableReader {
         if (whitespace && (b === 32 || b === 9)) continue;
         break;
       }
-      if (k !== n) return done(lineStart);
+      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
       // Skip a comment to the line's end, then the line break.
       let j = i;
       while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      if (j - lineStart > maxLine) return done(lineStart);
+      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
       if (j < end && buf[j] === 13) {
         if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return done(lineStart);
+        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
       }
       pos = j < end ? j + 1 : end;
       length += n;
       rows++;
     }
-    return done(pos);
+    return this.#stop(pos, rows, length, startRows);
   }
 
   /** The fast loop for integer columns (and inferred ones until a float shows up). */
@@ -674,7 +799,7 @@ export class TableReader {
     const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
     const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
     const n = this.columns;
-    // Hot state in locals; written back by done().
+    // Hot state in locals; written back by #stop().
     const isInt = this.#kind === "int";
     const lo = this.#lo;
     const hi = this.#hi;
@@ -684,18 +809,12 @@ export class TableReader {
     let rows = this.rows;
     let length = this.#length;
     const startRows = rows;
-    const done = (at: number): number => {
-      this.#length = length;
-      this.line += rows - startRows;
-      this.rows = rows;
-      return at;
-    };
     let capacity = wide ? this.#words.length >> 1 : this.#values.length;
     let values = this.#values;
     let words = this.#words;
     let pos = from;
     while (pos < end) {
-      if (rows >= maxRows) return done(pos);
+      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
       const lineStart = pos;
       if (length + n > capacity) {
         // Grow to what the rest of the input needs at the rate seen so far
@@ -752,17 +871,19 @@ export class TableReader {
         if (fieldEnd === fieldStart) {
           // An empty or comment line goes to the general path; in whitespace
           // mode an empty field after blanks just ends the line.
-          if (k === 0 || !whitespace) return done(lineStart);
+          if (k === 0 || !whitespace) return this.#stop(lineStart, rows, length, startRows);
           break;
         }
-        if (k >= n) return done(lineStart); // ragged: the general path reports it
+        if (k >= n) return this.#stop(lineStart, rows, length, startRows); // ragged: the general path reports it
         if (plain && digits > 0 && digits <= 15) {
           x = negative ? 0 - value : value;
-          if (isInt && (x < lo || x > hi)) return done(lineStart);
+          if (isInt && (x < lo || x > hi)) return this.#stop(lineStart, rows, length, startRows);
         } else {
           x = parseIntBytes(buf, fieldStart, fieldEnd);
           // Failures, big integers and (when inferring) floats: the general path decides.
-          if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) return done(lineStart);
+          if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) {
+            return this.#stop(lineStart, rows, length, startRows);
+          }
         }
         if (wide) {
           const at = 2 * (length + k);
@@ -785,20 +906,20 @@ export class TableReader {
         if (whitespace && (b === 32 || b === 9)) continue;
         break;
       }
-      if (k !== n) return done(lineStart);
+      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
       // Skip a comment to the line's end, then the line break.
       let j = i;
       while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      if (j - lineStart > maxLine) return done(lineStart);
+      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
       if (j < end && buf[j] === 13) {
         if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return done(lineStart);
+        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
       }
       pos = j < end ? j + 1 : end;
       length += n;
       rows++;
     }
-    return done(pos);
+    return this.#stop(pos, rows, length, startRows);
   }
 
   /** The array read so far (call once, at the end). */

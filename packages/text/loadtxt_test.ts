@@ -307,3 +307,43 @@ Deno.test("loadtxt: a shape header restores an empty array's shape", () => {
   // Without a header an empty file is still NumPy's empty 1-d array.
   assert.deepEqual(loadtxt("").shape, [0]);
 });
+
+Deno.test("delimited integers: fields the fast loop hands to the full parser", async () => {
+  // Signs, blanks, comments after the last field, CRLF, long and big
+  // integers, a float turning an inferred column into floats: each line
+  // leaves the tight loop somewhere, and the result must be NumPy's.
+  const text = "1\t-2\t3\n+4\t 5\t6 # c\n7\t8\t9\r\n-0\t00012\t123456789012345678\n" +
+    "10\t11\t12#x\n";
+  const expected = await pythonJson<string[][]>(`
+import io, json, numpy as np
+a = np.loadtxt(io.StringIO(${JSON.stringify(text)}), delimiter="\\t", dtype=np.int64)
+print(json.dumps([[str(v) for v in row] for row in a.tolist()]))
+`);
+  for (const dtype of ["int64", undefined] as const) {
+    const a = loadtxt(text, { delimiter: "\t", ...(dtype === undefined ? {} : { dtype }) });
+    assert.equal(a.dtype.str, "<i8");
+    assert.deepEqual((a.toNested() as bigint[][]).map((r) => r.map(String)), expected);
+  }
+  const mixed = loadtxt("1\t2\n3\t4.5\n5\t6\n", { delimiter: "\t" });
+  assert.deepEqual(mixed.toNested(), [[1, 2], [3, 4.5], [5, 6]]);
+  const small = loadtxt("1,2\n3,-4\n", { delimiter: ",", dtype: "<i2" });
+  assert.deepEqual(small.toNested(), [[1, 2], [3, -4]]);
+  for (
+    const [bad, line, column] of [
+      ["1\t2\n3\t\n", 2, 2],
+      ["1\t2\n3\t4\t\n", 2, 3],
+      ["1\t2\n3\tx\n", 2, 2],
+      ["1\t2\n3\n", 2, 2],
+    ] as const
+  ) {
+    assert.throws(
+      () => loadtxt(bad, { delimiter: "\t", dtype: "int64" }),
+      (e: unknown) => e instanceof MalformedError && e.line === line && e.column === column,
+      JSON.stringify(bad),
+    );
+  }
+  assert.throws(
+    () => loadtxt("1,2\n3,40000\n", { delimiter: ",", dtype: "<i2" }),
+    (e: unknown) => e instanceof MalformedError && e.line === 2 && e.column === 2,
+  );
+});
