@@ -635,7 +635,27 @@ export class TableReader {
           this.#wide ? this.#words : null,
         );
       } else {
-        at = this.#intLines(buf, at, end, limit, final);
+        at = intLoop(
+          buf,
+          at,
+          end,
+          limit,
+          final,
+          whitespace,
+          delim,
+          c1,
+          c2,
+          n,
+          kind === "int",
+          this.#lo,
+          this.#hi,
+          maxRows,
+          c.maxLineLength,
+          this.rows,
+          this.#length,
+          this.#values,
+          this.#wide ? this.#words : null,
+        );
       }
       this.#length = stoppedLength;
       this.line += stoppedRows - this.rows;
@@ -649,137 +669,6 @@ export class TableReader {
       const projected = length + Math.ceil((end - at) * perByte * 1.1) + 4 * n;
       this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
     }
-  }
-
-  /** The fast loop for integer columns (and inferred ones until a float shows up). */
-  #intLines(buf: Uint8Array, from: number, end: number, limit: number, final: boolean): number {
-    const c = this.config;
-    const whitespace = c.delimiter === null;
-    const delim = whitespace ? -1 : c.delimiter![0]!;
-    const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
-    const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
-    const n = this.columns;
-    // Hot state in locals, handed back by stop().
-    const isInt = this.#kind === "int";
-    const lo = this.#lo;
-    const hi = this.#hi;
-    const wide = this.#wide;
-    const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
-    const maxLine = c.maxLineLength;
-    let rows = this.rows;
-    let length = this.#length;
-    const startRows = rows;
-    let capacity = wide ? this.#words.length >> 1 : this.#values.length;
-    let values = this.#values;
-    let words = this.#words;
-    let pos = from;
-    while (pos < end) {
-      if (rows >= maxRows) return stop(pos, rows, length);
-      const lineStart = pos;
-      if (length + n > capacity) {
-        // Grow to what the rest of the input needs at the rate seen so far
-        // (doubling a large store would copy it and touch twice the memory).
-        this.#length = length;
-        const perByte = ((rows - startRows) * n + n) / (pos - from + 1);
-        const projected = length + Math.ceil((end - pos) * perByte * 1.1) + 4 * n;
-        this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
-        values = this.#values;
-        words = this.#words;
-        capacity = wide ? words.length >> 1 : values.length;
-      }
-      let i = pos;
-      let k = 0;
-      let b = -1;
-      for (;;) {
-        if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
-        const fieldStart = i;
-        let x: number;
-        // Digits accumulate on the way: a plain integer needs no second pass.
-        let value = 0;
-        let negative = false;
-        if (i < end && buf[i] === 45) {
-          negative = true;
-          i++;
-        }
-        const digitsStart = i;
-        b = -1;
-        while (i < end) {
-          b = buf[i]!;
-          if (b >= 48 && b <= 57) {
-            value = value * 10 + (b - 48);
-            i++;
-          } else break;
-        }
-        const digits = i - digitsStart;
-        let plain = true;
-        if (i < end) {
-          // Anything but a field end makes the field non-plain: find its end.
-          if (
-            !(b === delim || b === 10 || b === 13 || b === c1 || b === c2 ||
-              (whitespace && (b === 32 || b === 9)))
-          ) {
-            plain = false;
-            while (++i < end) {
-              b = buf[i]!;
-              if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
-              if (whitespace && (b === 32 || b === 9)) break;
-            }
-          }
-        }
-        if (i >= end) b = -1;
-        const fieldEnd = i;
-        if (fieldEnd === fieldStart) {
-          // An empty or comment line goes to the general path; in whitespace
-          // mode an empty field after blanks just ends the line.
-          if (k === 0 || !whitespace) return stop(lineStart, rows, length);
-          break;
-        }
-        if (k >= n) return stop(lineStart, rows, length); // ragged: the general path reports it
-        if (plain && digits > 0 && digits <= 15) {
-          x = negative ? 0 - value : value;
-          if (isInt && (x < lo || x > hi)) return stop(lineStart, rows, length);
-        } else {
-          x = parseIntBytes(buf, fieldStart, fieldEnd);
-          // Failures, big integers and (when inferring) floats: the general path decides.
-          if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) {
-            return stop(lineStart, rows, length);
-          }
-        }
-        if (wide) {
-          const at = 2 * (length + k);
-          if (x < 2147483648 && x >= -2147483648) {
-            words[at] = x | 0;
-            words[at + 1] = x < 0 ? -1 : 0;
-          } else {
-            const high = Math.floor(x / 4294967296);
-            words[at] = (x - high * 4294967296) | 0;
-            words[at + 1] = high | 0;
-          }
-        } else {
-          values[length + k] = x;
-        }
-        k++;
-        if (b === delim && delim !== -1) {
-          i++;
-          continue;
-        }
-        if (whitespace && (b === 32 || b === 9)) continue;
-        break;
-      }
-      if (k !== n) return stop(lineStart, rows, length);
-      // Skip a comment to the line's end, then the line break.
-      let j = i;
-      while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      if (j - lineStart > maxLine) return stop(lineStart, rows, length);
-      if (j < end && buf[j] === 13) {
-        if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return stop(lineStart, rows, length);
-      }
-      pos = j < end ? j + 1 : end;
-      length += n;
-      rows++;
-    }
-    return stop(pos, rows, length);
   }
 
   /** The array read so far (call once, at the end). */
@@ -988,6 +877,130 @@ function delimitedIntLoop(
 }
 
 /** The fast loop for float columns (a plain function, as {@linkcode delimitedIntLoop}). */
+/** The fast loop for integer columns (and inferred ones until a float shows up), as {@linkcode delimitedIntLoop} but any delimiter or whitespace. */
+function intLoop(
+  buf: Uint8Array,
+  from: number,
+  end: number,
+  limit: number,
+  final: boolean,
+  whitespace: boolean,
+  delim: number,
+  c1: number,
+  c2: number,
+  n: number,
+  isInt: boolean,
+  lo: number,
+  hi: number,
+  maxRows: number,
+  maxLine: number,
+  rows: number,
+  length: number,
+  values: Float64Array,
+  words: Int32Array | null,
+): number {
+  const wide = words !== null;
+  const capacity = wide ? words.length >> 1 : values.length;
+  let pos = from;
+  while (pos < end) {
+    if (rows >= maxRows) return stop(pos, rows, length);
+    const lineStart = pos;
+    if (length + n > capacity) return stop(pos, rows, length, true);
+    let i = pos;
+    let k = 0;
+    let b = -1;
+    for (;;) {
+      if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
+      const fieldStart = i;
+      let x: number;
+      // Digits accumulate on the way: a plain integer needs no second pass.
+      let value = 0;
+      let negative = false;
+      if (i < end && buf[i] === 45) {
+        negative = true;
+        i++;
+      }
+      const digitsStart = i;
+      b = -1;
+      while (i < end) {
+        b = buf[i]!;
+        if (b >= 48 && b <= 57) {
+          value = value * 10 + (b - 48);
+          i++;
+        } else break;
+      }
+      const digits = i - digitsStart;
+      let plain = true;
+      if (i < end) {
+        // Anything but a field end makes the field non-plain: find its end.
+        if (
+          !(b === delim || b === 10 || b === 13 || b === c1 || b === c2 ||
+            (whitespace && (b === 32 || b === 9)))
+        ) {
+          plain = false;
+          while (++i < end) {
+            b = buf[i]!;
+            if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+            if (whitespace && (b === 32 || b === 9)) break;
+          }
+        }
+      }
+      if (i >= end) b = -1;
+      const fieldEnd = i;
+      if (fieldEnd === fieldStart) {
+        // An empty or comment line goes to the general path; in whitespace
+        // mode an empty field after blanks just ends the line.
+        if (k === 0 || !whitespace) return stop(lineStart, rows, length);
+        break;
+      }
+      if (k >= n) return stop(lineStart, rows, length); // ragged: the general path reports it
+      if (plain && digits > 0 && digits <= 15) {
+        x = negative ? 0 - value : value;
+        if (isInt && (x < lo || x > hi)) return stop(lineStart, rows, length);
+      } else {
+        x = parseIntBytes(buf, fieldStart, fieldEnd);
+        // Failures, big integers and (when inferring) floats: the general path decides.
+        if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) {
+          return stop(lineStart, rows, length);
+        }
+      }
+      if (wide) {
+        const at = 2 * (length + k);
+        if (x < 2147483648 && x >= -2147483648) {
+          words![at] = x | 0;
+          words![at + 1] = x < 0 ? -1 : 0;
+        } else {
+          const high = Math.floor(x / 4294967296);
+          words![at] = (x - high * 4294967296) | 0;
+          words![at + 1] = high | 0;
+        }
+      } else {
+        values[length + k] = x;
+      }
+      k++;
+      if (b === delim && delim !== -1) {
+        i++;
+        continue;
+      }
+      if (whitespace && (b === 32 || b === 9)) continue;
+      break;
+    }
+    if (k !== n) return stop(lineStart, rows, length);
+    // Skip a comment to the line's end, then the line break.
+    let j = i;
+    while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
+    if (j - lineStart > maxLine) return stop(lineStart, rows, length);
+    if (j < end && buf[j] === 13) {
+      if (j + 1 < limit && buf[j + 1] === 10) j++;
+      else if (j + 1 >= limit && !final) return stop(lineStart, rows, length);
+    }
+    pos = j < end ? j + 1 : end;
+    length += n;
+    rows++;
+  }
+  return stop(pos, rows, length);
+}
+
 function floatLoop(
   buf: Uint8Array,
   from: number,
