@@ -87,6 +87,9 @@ function describeOne(error: unknown): string {
   if (error instanceof NotDetectedError && error.tried.length > 0) {
     return `${error.message}; name its format with --from`;
   }
+  if (error instanceof NdioError && error.code === "pickle-forbidden-global") {
+    return `${error.message} (audit it with "ndio scan")`;
+  }
   if (error instanceof NdioError || error instanceof UsageError) return error.message;
   if (error instanceof Deno.errors.NotFound) return "no such file or directory";
   if (error instanceof Deno.errors.PermissionDenied) return "permission denied";

@@ -22,47 +22,67 @@ export interface TourStop {
 }
 
 /** The NumPy-made fixtures the tour copies into its `tour/` directory. */
-export const TOUR_FIXTURES: readonly string[] = ["truncated.npy"];
+export const TOUR_FIXTURES: readonly string[] = [
+  "data.pkl",
+  "nested.pkl",
+  "evil.pkl",
+  "truncated.npy",
+];
 
 /** The stops, in order; later ones read the files earlier ones write. */
 export const TOUR: readonly TourStop[] = [
   {
     say: "The seed tutorial's file-size comparison: the seed's array written in every format, " +
-      "read back and checked (`--dir` keeps the files for the rest of the tour).",
+      "read back and checked (`--dir` keeps the files for the rest of the tour; the other files " +
+      "are NumPy-made copies from `packages/cli/testdata/numpy/`: `data.pkl` is the seed's " +
+      "pickled dict).",
     command: "ndio sizes --dir tour",
     timed: true,
   },
   { say: "The loaded format plugins:", command: "ndio formats" },
   {
-    say: "What a file holds, from its header alone (an 800 MB file answers at once):",
-    command: "ndio info tour/arr.npy",
+    say: "What a file holds, from headers alone (an 800 MB file answers at once):",
+    command: "ndio info tour/arr-compress.npz",
   },
-  { say: "The same as one JSON object:", command: "ndio info tour/arr.npy --json" },
+  { say: "As one JSON object:", command: "ndio info tour/arr.npy --json" },
   {
-    say: "NumPy's repr, with an index expression:",
+    say: "A pickle's arrays are named by their Python path, and its value is summarized:",
+    command: "ndio info tour/data.pkl",
+  },
+  {
+    say: "NumPy's repr of arrays, Python's repr of a pickled value:",
     command: 'ndio show tour/arr.npy --index "2:6, 4, 3:4"',
   },
+  { say: "", command: "ndio show tour/nested.pkl" },
   {
-    say: "A slice reads only the bytes it needs; `-o` writes it in any format:",
-    command: 'ndio slice tour/arr.npy "-2:, :3, ::-25"',
+    say: "A slice reads only the bytes it needs (here of one .npz member); `-o` writes it in " +
+      "any format:",
+    command: 'ndio slice tour/arr-compress.npz "-2:, :3, ::-25"',
   },
-  {
-    say: "",
-    command: 'ndio slice tour/arr.npy "::-1" -o tour/flipped.npy',
-  },
+  { say: "", command: 'ndio slice tour/arr.npy "::-1" -o tour/flipped.npy' },
   {
     say: "Comparing arrays across files and formats (exit code 1 when they differ):",
     command: "ndio diff tour/arr.npy tour/flipped.npy",
   },
+  { say: "", command: "ndio diff tour/arr.pkl tour/arr-compress.npz" },
   {
-    say: "Converting, with NumPy's semantics and nothing lost:",
-    command: "ndio convert tour/arr-txt.tsv tour/from-text.npy",
+    say: "Converting with NumPy's semantics and nothing lost: a pickled dict becomes an .npz as " +
+      "`np.savez(**d)` makes it (its string and its list too); into an .npy it needs `--name`.",
+    command: "ndio convert tour/data.pkl tour/data.npz",
+  },
+  { say: "", command: "ndio info tour/data.npz" },
+  { say: "", command: "ndio convert tour/data.pkl tour/data.npy" },
+  { say: "", command: "ndio convert tour/arr-txt.tsv tour/from-text.npy" },
+  {
+    say: "Auditing a pickle without loading it (exit code 1 when it references globals ndio " +
+      "does not allow; .npy and .npz object arrays too):",
+    command: "ndio scan tour/evil.pkl",
   },
   {
-    say: "Errors are one line naming the file (a stack trace only with `--debug`); " +
-      "`tour/truncated.npy` is an .npy NumPy wrote, cut short:",
-    command: "ndio show tour/truncated.npy",
+    say: "Errors are one line naming the file (a stack trace only with `--debug`):",
+    command: "ndio show tour/evil.pkl",
   },
+  { say: "", command: "ndio show tour/truncated.npy" },
 ];
 
 /** Splits a command line as a POSIX shell would, for the double-quoted words the tour uses. */

@@ -7,6 +7,7 @@
 import type { FormatPlugin, PickleCodec } from "@ndio/core";
 import { npyPlugin } from "@ndio/npy";
 import { npzPlugin } from "@ndio/npz";
+import { pickleCodec, picklePlugin } from "@ndio/pickle";
 import { textPlugin } from "@ndio/text";
 
 /**
@@ -24,8 +25,9 @@ import { textPlugin } from "@ndio/text";
 export const builtinPlugins: readonly FormatPlugin[] = Object.freeze([
   npyPlugin,
   npzPlugin,
+  picklePlugin,
   textPlugin,
 ]);
 
-/** The pickle codec for object arrays inside .npy and .npz files, when one is built in. */
-export const builtinPickleCodec: PickleCodec | undefined = undefined;
+/** The safe pickle codec for object arrays inside .npy and .npz files (`--allow-pickle`). */
+export const builtinPickleCodec: PickleCodec | undefined = pickleCodec;

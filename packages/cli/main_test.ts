@@ -34,6 +34,10 @@ for path, expression in json.loads(sys.argv[1]).items():
 Deno.test("help: general, per command, and exit codes", async () => {
   const general = await ndio(["--help"]);
   assert.equal(general.code, 0);
+  assert.deepEqual(
+    COMMANDS.map((c) => c.name),
+    ["formats", "info", "show", "convert", "sizes", "scan", "diff", "slice"],
+  );
   for (const { name } of COMMANDS) {
     assert.match(general.stdout, new RegExp(`^  ${name} `, "m"));
     const help = await ndioInProcess([name, "--help"]);

@@ -11,6 +11,7 @@ import { type Context, note } from "../_context.ts";
 import { withContext } from "../_errors.ts";
 import { openInput, outputPlugin, readInput, writeOutput } from "../_files.ts";
 import { grouped } from "../_output.ts";
+import { findArrays } from "../_value_tree.ts";
 import {
   checkOptions,
   READ_OPTIONS,
@@ -38,6 +39,13 @@ export function contentFor(
           content.arrays.has(name.replace(/\.npy$/, ""))
         ) {
           name = name.replace(/\.npy$/, "");
+        }
+        if (name !== undefined && content.kind === "value") {
+          // A Python path such as ['array'] (as "ndio info" lists arrays) picks that array.
+          const byPath = findArrays(content.value).find((a) => a.name === name);
+          if (byPath !== undefined) {
+            return convertContent({ kind: "array", array: byPath.array }, plugin.content);
+          }
         }
         return convertContent(content, plugin.content, name === undefined ? {} : { name });
       } catch (error) {

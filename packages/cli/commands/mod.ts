@@ -10,6 +10,7 @@ import { diffCommand } from "./diff.ts";
 import { infoCommand } from "./info.ts";
 import { showCommand } from "./show.ts";
 import { sizesCommand } from "./sizes.ts";
+import { scanCommand } from "./scan.ts";
 import { sliceCommand } from "./slice.ts";
 import { formatsCommand } from "./formats.ts";
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   showCommand,
   convertCommand,
   sizesCommand,
+  scanCommand,
   diffCommand,
   sliceCommand,
 ];
