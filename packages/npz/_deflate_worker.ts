@@ -6,15 +6,20 @@ import { deflatePiece } from "./_deflate_piece.ts";
 interface Request {
   id: number;
   buffer: ArrayBuffer;
+  length: number;
   level: number;
   last: boolean;
 }
 
-parentPort!.on("message", ({ id, buffer, level, last }: Request) => {
+parentPort!.on("message", ({ id, buffer, length, level, last }: Request) => {
   try {
-    const out = deflatePiece(new Uint8Array(buffer), level, last).slice().buffer;
-    parentPort!.postMessage({ id, out }, [out]);
+    const deflated = deflatePiece(new Uint8Array(buffer, 0, length), level, last);
+    // Transfer zlib's own buffer when the output fills it; else a copy.
+    const out = deflated.byteOffset === 0 && deflated.buffer.byteLength === deflated.length
+      ? deflated.buffer as ArrayBuffer
+      : deflated.slice().buffer;
+    parentPort!.postMessage({ id, out, buffer }, [out, buffer]);
   } catch (error) {
-    parentPort!.postMessage({ id, error: String(error) });
+    parentPort!.postMessage({ id, error: String(error), buffer }, [buffer]);
   }
 });

@@ -9,59 +9,69 @@ import { badDeflate, type Codec, sizeMismatch } from "./_codec.ts";
 import type { DeflatePool } from "./_deflate_pool.ts";
 import { deflatePiece } from "./_deflate_piece.ts";
 
-/** The size of the independently deflated pieces. */
+/** The largest independently deflated piece. */
 export const DEFLATE_PIECE = 2 << 20;
+// Chunks smaller than this are gathered into one piece (the .npy header,
+// small gathered rows); larger ones are deflated in place, without a copy.
+const SMALL_CHUNK = 64 << 10;
 
-/** Regroups chunks of any size into pieces of `size` bytes (the last may be shorter). */
-export async function* pieces(
-  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+/**
+ * Cuts a member's chunks into the pieces deflated independently: a chunk of
+ * at least 64 KiB becomes pieces of at most `size` bytes (views, no copy);
+ * smaller chunks are gathered until they reach 64 KiB or a large chunk
+ * comes. The cuts depend only on the chunks, so threads or not, the
+ * deflated bytes are the same.
+ */
+export function* pieces(
+  chunks: Iterable<Uint8Array>,
   size: number,
-): AsyncGenerator<Uint8Array> {
-  let buffer: Uint8Array | null = null;
-  let filled = 0;
-  for await (const chunk of chunks) {
+): Generator<Uint8Array> {
+  let gathered: Uint8Array[] = [];
+  let gatheredLength = 0;
+  const flush = function* (): Generator<Uint8Array> {
+    if (gatheredLength === 0) return;
+    const piece = new Uint8Array(gatheredLength);
     let at = 0;
-    if (filled === 0 && chunk.length >= size) {
-      // Whole pieces straight from the chunk, without copying.
-      while (chunk.length - at >= size) {
-        yield chunk.subarray(at, at + size);
-        at += size;
-      }
+    for (const part of gathered) {
+      piece.set(part, at);
+      at += part.length;
     }
-    while (at < chunk.length) {
-      buffer ??= new Uint8Array(size);
-      const take = Math.min(size - filled, chunk.length - at);
-      buffer.set(chunk.subarray(at, at + take), filled);
-      filled += take;
-      at += take;
-      if (filled === size) {
-        yield buffer;
-        buffer = null;
-        filled = 0;
-      }
+    gathered = [];
+    gatheredLength = 0;
+    yield piece;
+  };
+  for (const chunk of chunks) {
+    if (chunk.length < SMALL_CHUNK) {
+      gathered.push(chunk.slice());
+      gatheredLength += chunk.length;
+      if (gatheredLength >= SMALL_CHUNK) yield* flush();
+      continue;
     }
+    yield* flush();
+    for (let at = 0; at < chunk.length; at += size) yield chunk.subarray(at, at + size);
   }
-  if (filled > 0) yield buffer!.subarray(0, filled);
+  yield* flush();
 }
 
 async function* deflatePieces(
-  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  chunks: Iterable<Uint8Array>,
   level: number,
   pool: DeflatePool | null,
 ): AsyncGenerator<Uint8Array> {
-  // One piece of lookahead tells which piece is the last.
+  // One piece of lookahead tells which piece is the last. Pieces may be
+  // views of the array; the pool copies them into buffers it reuses.
   let previous: Uint8Array | null = null;
   const pending: Promise<Uint8Array>[] = [];
   const submit = (piece: Uint8Array, last: boolean) =>
     pool === null
       ? Promise.resolve(deflatePiece(piece, level, last))
-      : pool.deflate(piece.slice(), level, last);
-  for await (const piece of pieces(chunks, DEFLATE_PIECE)) {
+      : pool.deflate(piece, level, last);
+  for (const piece of pieces(chunks, DEFLATE_PIECE)) {
     if (previous !== null) {
       pending.push(submit(previous, false));
       if (pending.length >= (pool?.size ?? 0) * 2 + 1) yield await pending.shift()!;
     }
-    previous = pool === null ? piece : piece.slice();
+    previous = piece;
   }
   pending.push(submit(previous ?? new Uint8Array(0), true));
   while (pending.length > 0) yield await pending.shift()!;

@@ -116,14 +116,28 @@ function checkLimit(options: NpzLimits | undefined, name: keyof NpzLimits): numb
   return value;
 }
 
-function noEnd(byteLength: number): never {
+/**
+ * No end record: an input that starts with a zip's local header was cut
+ * short (or lost its central directory); anything else is not a zip.
+ */
+function noEnd(byteLength: number, head: Uint8Array): never {
+  const zipStart = head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 &&
+    head[3] === 4;
+  if (zipStart) {
+    throw new TruncatedError(
+      `the archive is cut short or lacks its central directory: it starts with a zip local ` +
+        `header but has no end of central directory record in its last ` +
+        `${Math.min(byteLength, END_LENGTH + MAX_COMMENT)} bytes`,
+      { format: "npz", offset: byteLength },
+    );
+  }
   throw new MalformedError(
-    "zip-no-end-record",
+    "zip-not-a-zip",
     byteLength < END_LENGTH
       ? `the input has ${byteLength} bytes, too few for a zip archive`
-      : `the input is not a zip archive or is cut short: no end of central directory record ` +
-        `in its last ${Math.min(byteLength, END_LENGTH + MAX_COMMENT)} bytes`,
-    { format: "npz", offset: byteLength },
+      : `the input is not a zip archive: it has no end of central directory record and does ` +
+        `not start with a zip local header`,
+    { format: "npz", offset: 0 },
   );
 }
 
@@ -175,7 +189,7 @@ export function* readDirectory(
   length: number,
   options: LoadNpzOptions | undefined,
 ): Generator<ReadRequest, Directory, Uint8Array> {
-  if (length < END_LENGTH) noEnd(length);
+  if (length < END_LENGTH) noEnd(length, yield [0, length]);
   let tailStart = Math.max(0, length - FIRST_TAIL);
   let tail = yield [tailStart, length - tailStart];
   let end = findEnd(tail, tailStart);
@@ -184,7 +198,7 @@ export function* readDirectory(
     tail = yield [tailStart, length - tailStart];
     end = findEnd(tail, tailStart);
   }
-  if (end === -1) noEnd(length);
+  if (end === -1) noEnd(length, tailStart === 0 ? tail : yield [0, 4]);
   let record = parseEnd(tail, end - tailStart, end);
   // The directory ends where the end records begin (the ZIP64 ones, if any).
   let directoryEnd = end;

@@ -118,12 +118,6 @@ class Buffer {
     this.length += 4;
   }
 
-  u64(v: number): void {
-    this.reserve(8);
-    this.view.setBigUint64(this.length, BigInt(v), true);
-    this.length += 8;
-  }
-
   i32(v: number): void {
     this.reserve(4);
     this.view.setInt32(this.length, v, true);
@@ -150,6 +144,16 @@ class Buffer {
 }
 
 const encoder = new TextEncoder();
+
+/** An opcode followed by a little-endian length of 4 or 8 bytes. */
+function header(code: number, n: number, width: 4 | 8): Uint8Array {
+  const out = new Uint8Array(1 + width);
+  out[0] = code;
+  const view = new DataView(out.buffer);
+  if (width === 4) view.setUint32(1, n, true);
+  else view.setBigUint64(1, BigInt(n), true);
+  return out;
+}
 
 function ascii(text: string): Uint8Array {
   return encoder.encode(text);
@@ -339,23 +343,34 @@ class Pickler {
   #saveStr(value: string): void {
     this.#boundary();
     if (this.#fromMemo(value)) return;
+    if (value.length < 256 && this.#protocol >= 4 && this.#shortAscii(value)) {
+      return this.#memoize(value);
+    }
     const data = encodeUtf8(value);
     const n = data.length;
     if (n < 256 && this.#protocol >= 4) {
       this.#buf.bytes2(op.SHORT_BINUNICODE, n);
       this.#buf.write(data);
-    } else {
-      const header = new Buffer();
-      if (n > 0xffffffff) {
-        header.byte(op.BINUNICODE8);
-        header.u64(n);
-      } else {
-        header.byte(op.BINUNICODE);
-        header.u32(n);
-      }
-      this.#writePayload(header.take(), data);
-    }
+    } else if (n > 0xffffffff) this.#writePayload(header(op.BINUNICODE8, n, 8), data);
+    else this.#writePayload(header(op.BINUNICODE, n, 4), data);
     this.#memoize(value);
+  }
+
+  // Writes a short ASCII str in place as SHORT_BINUNICODE; false if it is not ASCII.
+  #shortAscii(value: string): boolean {
+    const buf = this.#buf;
+    buf.reserve(2 + value.length);
+    const bytes = buf.bytes;
+    const start = buf.length + 2;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return false;
+      bytes[start + i] = c;
+    }
+    bytes[start - 2] = op.SHORT_BINUNICODE;
+    bytes[start - 1] = value.length;
+    buf.length = start + value.length;
+    return true;
   }
 
   #writePayload(header: Uint8Array, data: Uint8Array): void {
@@ -385,15 +400,10 @@ class Pickler {
       this.#buf.bytes2(op.SHORT_BINBYTES, n);
       this.#buf.write(value);
     } else {
-      const header = new Buffer();
-      if (n > 0xffffffff) {
-        header.byte(op.BINBYTES8);
-        header.u64(n);
-      } else {
-        header.byte(op.BINBYTES);
-        header.u32(n);
-      }
-      this.#writePayload(header.take(), value);
+      this.#writePayload(
+        n > 0xffffffff ? header(op.BINBYTES8, n, 8) : header(op.BINBYTES, n, 4),
+        value,
+      );
     }
     this.#memoize(key);
   }
@@ -402,10 +412,7 @@ class Pickler {
     this.#boundary();
     const data = value.bytes;
     if (this.#protocol >= 5) {
-      const header = new Buffer();
-      header.byte(op.BYTEARRAY8);
-      header.u64(data.length);
-      this.#writePayload(header.take(), data);
+      this.#writePayload(header(op.BYTEARRAY8, data.length, 8), data);
       return this.#memoize(key);
     }
     if (data.length === 0) return this.#saveReduce("builtins", "bytearray", [], key);

@@ -287,8 +287,18 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
     return value;
   };
   const lineInt = (line: Uint8Array): bigint => {
+    // Python refuses decimal ints of more than 4300 digits (int_max_str_digits),
+    // which also keeps the quadratic decimal conversion short.
+    if (line.length > 4400) {
+      return malformed("pickle-bad-int", `an int of ${line.length} digits is over Python's 4300`);
+    }
     const s = latin1String(line).trim();
-    if (!/^[+-]?\d+$/.test(s)) return malformed("pickle-bad-int", `"${s}" is not an int`);
+    if (!/^[+-]?\d+$/.test(s)) {
+      return malformed("pickle-bad-int", `"${s.slice(0, 40)}" is not an int`);
+    }
+    if (s.replace(/^[+-]?0*/, "").length > 4300) {
+      return malformed("pickle-bad-int", `an int of ${s.length} digits is over Python's 4300`);
+    }
     charge(s.length);
     return BigInt(s);
   };

@@ -132,3 +132,10 @@ Deno.test("loads: an array built by _reconstruct without BUILD is empty int8", (
   assert.equal(array.dtype.str, "|i1");
   assert.deepEqual(array.shape, [0]);
 });
+
+Deno.test("loads: decimal ints stop at Python's 4300 digits", () => {
+  const int = (digits: number) => latin1("I" + "9".repeat(digits) + "\n.");
+  assert.equal(String(loads(int(4300))), "9".repeat(4300));
+  assert.throws(() => loads(int(4301)), /4300/);
+  assert.throws(() => loads(latin1("L" + "1".repeat(100_000) + "L\n.")), MalformedError);
+});

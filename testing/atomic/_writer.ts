@@ -4,11 +4,13 @@
 //   save PATH MB     save(PATH) of an MB-megabyte strided view
 //   convert IN OUT   ndio convert IN OUT
 //   savetxt PATH MB  savetxtFile(PATH) of about MB megabytes of text
+//   savez PATH MB    savez(PATH) of arrays of MB megabytes in all, stored
 
 import { arange, NDArray } from "@ndio/core";
 import { createNpyWriter, save } from "@ndio/npy/fs";
 import { main } from "@ndio/cli";
 import { savetxtFile } from "@ndio/text/fs";
+import { savez } from "@ndio/npz/fs";
 
 const [mode, path, arg] = Deno.args;
 const encoder = new TextEncoder();
@@ -36,6 +38,12 @@ if (mode === "stream") {
   const array = arange(values, { dtype: "<f8" }).reshape([values / 8, 8]);
   say("writing");
   await savetxtFile(path!, array);
+  say("done");
+} else if (mode === "savez") {
+  const megabytes = Number(arg);
+  const member = new NDArray("<f8", [megabytes * 1024 * 1024 / 8 / 4]);
+  say("writing");
+  await savez(path!, { a: member, b: member, c: member, d: member });
   say("done");
 } else if (mode === "convert") {
   say("writing");

@@ -2,8 +2,8 @@
 // 1 MiB tmpfs) and a writer killed with SIGKILL midway must leave the
 // previous file intact; the failed write leaves no temp file, and the
 // killed one's temp file is gone after the next write of the same target.
-// Covers npy save, createNpyWriter, text savetxtFile and ndio convert (.npy and
-// text output).
+// Covers npy save, createNpyWriter, text savetxtFile, npz savez and
+// savezCompressed, and ndio convert (.npy and text output).
 
 import assert from "node:assert/strict";
 import { arange, NDArray } from "@ndio/core";
@@ -11,6 +11,7 @@ import { encodeNpy } from "@ndio/npy";
 import { createNpyWriter, loadSync, save } from "@ndio/npy/fs";
 import { main } from "@ndio/cli";
 import { savetxtFile } from "@ndio/text/fs";
+import { loadNpz, savez, savezCompressed } from "@ndio/npz/fs";
 
 const WRITER = new URL("./_writer.ts", import.meta.url).pathname;
 const DENO = Deno.execPath();
@@ -57,7 +58,7 @@ function assertOld(path: string): void {
   assert.deepEqual(loadSync(path).toNested(), OLD.toNested());
 }
 
-Deno.test("ENOSPC midway: npy save, createNpyWriter, savetxtFile and ndio convert keep the old file, leave no temp", async (t) => {
+Deno.test("ENOSPC midway: npy, text, npz and ndio convert writes keep the old file, leave no temp", async (t) => {
   const disk = await smallDisk();
   if (typeof disk === "string") {
     console.warn(`ENOSPC test skipped: ${disk}`);
@@ -108,6 +109,25 @@ Deno.test("ENOSPC midway: npy save, createNpyWriter, savetxtFile and ndio conver
     assert.equal(await Deno.readTextFile(text), "1 2\n");
     assert.deepEqual(await listDir(disk.dir), ["a.npy", "b.txt"]);
     await Deno.remove(text);
+  });
+
+  await t.step("savez and savezCompressed", async () => {
+    const archive = `${disk.dir}/c.npz`;
+    await savez(archive, { old: OLD });
+    const random = new NDArray("<u4", [512 * 1024]); // 2 MiB that deflate cannot shrink
+    (random.toTypedArray() as Uint32Array).forEach((_, i, a) => a[i] = Math.imul(i, 2654435761));
+    for (
+      const write of [
+        () => savez(archive, { a: BIG }),
+        () => savezCompressed(archive, { a: random }),
+      ]
+    ) {
+      await assert.rejects(write, (e: unknown) => /space|os error 28/i.test(String(e)));
+      assert.deepEqual(await listDir(disk.dir), ["a.npy", "c.npz"]);
+      using npz = await loadNpz(archive);
+      assert.deepEqual(npz.names, ["old.npy"]);
+    }
+    await Deno.remove(archive);
   });
 
   await t.step("ndio convert to .npy and to text", async () => {
@@ -200,6 +220,22 @@ Deno.test("SIGKILL midway: the old file is intact; the next write removes the ki
       await savetxtFile(output, OLD);
       assert.deepEqual(await listDir(dir), ["a.npy", "s.txt"]);
       await Deno.remove(output);
+    });
+
+    await t.step("savez killed midway: the archive is old or complete", async () => {
+      const archive = `${dir}/c.npz`;
+      await savez(archive, { old: OLD });
+      await killMidway(["savez", archive, "256"], dir, 20);
+      {
+        using npz = await loadNpz(archive);
+        assert.ok(
+          npz.names.join() === "old.npy" || npz.names.join() === "a.npy,b.npy,c.npy,d.npy",
+          npz.names.join(),
+        );
+      }
+      await savez(archive, { old: OLD });
+      assert.deepEqual(await listDir(dir), ["a.npy", "c.npz"]);
+      await Deno.remove(archive);
     });
 
     await t.step("ndio convert killed midway: the text output is old or complete", async () => {

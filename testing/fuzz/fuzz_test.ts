@@ -17,8 +17,13 @@ Deno.test("fuzz: a seeded short run of every target breaks no rule", async () =>
   assert.deepEqual(findings, [], report(findings));
   for (const s of summaries) {
     assert.equal(s.runs, 250, s.target);
-    // Both outcomes occur: the mutations neither always break nor never break the input.
-    assert.ok(s.ok > 0 && s.typed > 0, `${s.target}: ${s.ok} decoded, ${s.typed} refused`);
+    // Both outcomes occur: the mutations neither always break nor never break
+    // the input (scan reports what it finds instead of refusing).
+    const refuses = s.target !== "pickle-scan";
+    assert.ok(
+      s.ok > 0 && (s.typed > 0 || !refuses),
+      `${s.target}: ${s.ok} decoded, ${s.typed} refused`,
+    );
   }
 });
 

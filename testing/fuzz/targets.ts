@@ -11,8 +11,9 @@
 import { bytesSource, DType, indexLayout, type NDArray, parseIndex } from "@ndio/core";
 import { decodeNpy, decodeNpyStream, parseNpyHeader, readNpyBlocks, readNpyIndex } from "@ndio/npy";
 import { genfromtxt, loadtxt, loadtxtBlocks } from "@ndio/text";
+import { loadtxtFile } from "@ndio/text/fs";
 import { decodeNpz, loadNpz } from "@ndio/npz";
-import { loads, type LoadsOptions } from "@ndio/pickle";
+import { loads, type LoadsOptions, pickleCodec, scan } from "@ndio/pickle";
 import { main } from "@ndio/cli";
 
 /** One fuzz target. */
@@ -413,6 +414,22 @@ export const TARGETS: readonly FuzzTarget[] = [
     },
   },
   {
+    name: "text-file",
+    description: "loadtxtFile: the file read in pieces through one growing buffer",
+    corpus: textCorpus,
+    dictionary: TEXT_DICTIONARY,
+    async run(input) {
+      const options = LOADTXT_OPTIONS[input.length % LOADTXT_OPTIONS.length]!;
+      const path = await Deno.makeTempFile({ prefix: "ndio_fuzz_text_" });
+      try {
+        await Deno.writeFile(path, input);
+        return textBytes(await loadtxtFile(path, { ...options, hugePages: false } as never));
+      } finally {
+        await Deno.remove(path);
+      }
+    },
+  },
+  {
     name: "text-genfromtxt",
     description: "genfromtxt: missing values, names, fixed widths, invalid rows",
     corpus: textCorpus,
@@ -453,6 +470,31 @@ export const TARGETS: readonly FuzzTarget[] = [
     run(input) {
       const options = input.length % 2 === 0 ? TIGHT_PICKLE_LIMITS : { inert: true };
       return valueBytes(loads(input, options));
+    },
+  },
+  {
+    name: "pickle-scan",
+    description: "scan: the pickle audited without being loaded",
+    corpus: pickleCorpus,
+    dictionary: PICKLE_DICTIONARY,
+    run(input) {
+      scan(input);
+      return 0;
+    },
+  },
+  {
+    name: "npy-object",
+    description: "decodeNpy of object arrays through the pickle codec (allowPickle)",
+    corpus: async () => [
+      await Deno.readFile(new URL("packages/npy/testdata/object.npy", ROOT)),
+      ...(await npyCorpus()).slice(0, 20),
+    ],
+    dictionary: [...NPY_DICTIONARY, ...PICKLE_DICTIONARY],
+    lengthFields: [6, 8],
+    run(input) {
+      const array = decodeNpy(input, { allowPickle: true, pickle: pickleCodec });
+      touch(array);
+      return array.dtype.kind === "O" ? array.size * 8 : nbytes(array);
     },
   },
   {
