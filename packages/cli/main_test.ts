@@ -316,8 +316,10 @@ Deno.test("progress: a bar on a terminal's stderr once work passes a second, els
   const terminal = await run(true);
   assert.equal(terminal.code, 0, terminal.stderr);
   assert.equal(terminal.stdout, "");
+  // deno-lint-ignore no-control-regex
   assert.match(terminal.stderr, /^\r\x1b\[2Kreading .*in\.slow \[#+\.*\] +\d+%/);
   // Cleared before the closing message.
+  // deno-lint-ignore no-control-regex
   assert.match(terminal.stderr, /\r\x1b\[2Kwrote ".*out\.npy": npy, int64 \(100,\), 928 bytes\n$/);
   const piped = await run(false);
   assert.equal(piped.stderr, `wrote "${dir.path}/out.npy": npy, int64 (100,), 928 bytes\n`);
