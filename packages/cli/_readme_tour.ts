@@ -74,6 +74,17 @@ export const TOUR: readonly TourStop[] = [
   { say: "", command: "ndio convert tour/data.pkl tour/data.npy" },
   { say: "", command: "ndio convert tour/arr-txt.tsv tour/from-text.npy" },
   {
+    say: "Formats of your own: `--plugin` loads a module whose default export is a plugin (or a " +
+      "list), here the example safetensors plugin:",
+    command: "ndio --plugin examples/safetensors/mod.ts convert " +
+      "examples/safetensors/testdata/weights.safetensors tour/weights.npz",
+  },
+  {
+    say: "",
+    command: "ndio --plugin examples/safetensors/mod.ts convert tour/weights.npz " +
+      "tour/weights.safetensors",
+  },
+  {
     say: "Auditing a pickle without loading it (exit code 1 when it references globals ndio " +
       "does not allow; .npy and .npz object arrays too):",
     command: "ndio scan tour/evil.pkl",
@@ -102,9 +113,10 @@ export async function runStop(stop: TourStop, cwd: string): Promise<string> {
   return text;
 }
 
-/** Makes the tour's directory: `tour/` with the fixtures in it. */
+/** Makes the tour's directory: `tour/` with the fixtures in it, beside the repository's examples. */
 export async function prepareTour(cwd: string): Promise<void> {
   await Deno.mkdir(`${cwd}/tour`, { recursive: true });
+  await Deno.symlink(fileURLToPath(new URL("../../examples", import.meta.url)), `${cwd}/examples`);
   for (const name of TOUR_FIXTURES) await Deno.copyFile(fixture(name), `${cwd}/tour/${name}`);
 }
 
