@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { pythonJson } from "../../../testing/python.ts";
-import { ndio, tempDir } from "../_test_helpers.ts";
+import { fixture, ndio, ndioInProcess, tempDir } from "../_test_helpers.ts";
 
 Deno.test("sizes: the seed's array in every writable format, read back and checked", async () => {
   await using dir = await tempDir();
@@ -38,4 +38,30 @@ print(json.dumps({"shape": list(a.shape), "dtype": a.dtype.str, "min": int(a.min
     { args: [dir.path, JSON.stringify(files)] },
   );
   assert.deepEqual(check, { shape: [100, 100, 100], dtype: "<i8", min: 1, max: 99, same: true });
+});
+
+Deno.test("sizes FILE: a format that refuses the array cannot hold it; a lossy one fails", async () => {
+  const rowOf = (stdout: string, label: string) =>
+    stdout.split("\n").find((l) => l.startsWith(`${label} `))?.split(/\s{2,}/);
+  const datetime = await ndioInProcess(["sizes", fixture("datetime.npy")]);
+  assert.equal(datetime.code, 0, datetime.stderr);
+  assert.deepEqual(rowOf(datetime.stdout, "text")?.slice(2), [
+    "-",
+    "-",
+    "-",
+    "-",
+    "cannot hold it",
+  ]);
+  assert.equal(datetime.stderr, 'text: arrays of dtype "<M8[D]" cannot be written as text\n');
+  assert.equal(rowOf(datetime.stdout, "npz compressed")?.at(-1), "ok");
+  // A 0-d array goes to text as one row, and comes back as a 0-d array.
+  const scalar = await ndioInProcess(["sizes", fixture("scalar.npy"), "-q"]);
+  assert.equal(scalar.code, 0, scalar.stderr);
+  assert.equal(rowOf(scalar.stdout, "text")?.at(-1), "ok");
+  // np.savetxt and np.loadtxt lose an empty string (an empty line is skipped): a real failure.
+  const unicode = await ndioInProcess(["sizes", fixture("unicode.npy")]);
+  assert.equal(unicode.code, 1);
+  assert.equal(rowOf(unicode.stdout, "text")?.at(-1), "FAILED");
+  assert.equal(unicode.stderr, "ndio: text: read back as <U5 (2,), not equal\n");
+  assert.equal(rowOf(unicode.stdout, "pickle")?.at(-1), "ok");
 });
