@@ -82,7 +82,8 @@ function describeOne(error: unknown): string {
   if (error instanceof ContextError) return error.message;
   if (error instanceof NdioError && /pickle-forbidden$/.test(error.code)) {
     // The library's advice names its options; on the command line it is a flag.
-    return `${error.message} (on the command line: --allow-pickle)`;
+    const what = error.message.replace(/; to decode it, pass allowPickle.*$/s, "");
+    return `${what}; to decode it, pass --allow-pickle (nothing in it is run)`;
   }
   if (error instanceof NotDetectedError && error.tried.length > 0) {
     return `${error.message}; name its format with --from`;

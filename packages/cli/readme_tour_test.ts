@@ -19,13 +19,23 @@ Deno.test("README: the tour shows what each command prints", async () => {
     fileURLToPath(new URL("../../README.md", import.meta.url)),
   );
   const blocks = readmeBlocks(readme);
-  assert.deepEqual(blocks.map((b) => b.command), TOUR.map((s) => s.command));
+  assert.deepEqual(
+    blocks.map((b) => b.command),
+    TOUR.map((s) => s.command),
+    "the README's tour is not the one in _readme_tour.ts; regenerate it",
+  );
   await using dir = await tempDir();
   await prepareTour(dir.path);
   for (const [i, stop] of TOUR.entries()) {
     const actual = await runStop(stop, dir.path);
     const expected = `$ ${blocks[i]!.command}\n${blocks[i]!.output}`;
-    if (stop.timed) assert.equal(withoutTimings(actual), withoutTimings(expected), stop.command);
-    else assert.equal(actual, expected, stop.command);
+    const stale = `the README's output of "${stop.command}" is stale; ` +
+      "regenerate the tour with: deno run -A packages/cli/_readme_tour.ts";
+    try {
+      if (stop.timed) assert.equal(withoutTimings(actual), withoutTimings(expected));
+      else assert.equal(actual, expected);
+    } catch (error) {
+      throw new Error(`${stale}\n${(error as Error).message}`);
+    }
   }
 });

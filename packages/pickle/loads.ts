@@ -348,11 +348,12 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
     else if (target instanceof PyObject) target.state = state as PyValue;
     else malformed("pickle-bad-build", `the pickle sets the state of ${describe(target)}`);
   };
-  const appendTo = (target: unknown, values: unknown[]): void => {
+  const appendTo = (target: unknown, values: unknown[], from = 0): void => {
+    const n = values.length;
     if (Array.isArray(target)) {
-      for (const v of values) target.push(v);
+      for (let i = from; i < n; i++) target.push(values[i]);
     } else if (target instanceof PyObject) {
-      for (const v of values) target.items.push(v as PyValue);
+      for (let i = from; i < n; i++) target.items.push(values[i] as PyValue);
     } else malformed("pickle-bad-append", `the pickle appends to ${describe(target)}`);
   };
   const setItems = (target: unknown, values: unknown[], from = 0): void => {
@@ -649,9 +650,13 @@ function run(bytes: Uint8Array, options: CheckedLoadsOptions): PicklePrefix {
         break;
       }
       case op.APPENDS: {
-        const items = popMark();
-        charge(items.length * 8);
-        appendTo(top(), items);
+        const start = markStart();
+        charge((stack.length - start) * 8);
+        if (start <= (marks.length === 0 ? 0 : marks[marks.length - 1]!)) {
+          malformed("pickle-stack-underflow", "APPENDS has no list below its MARK");
+        }
+        appendTo(stack[start - 1], stack, start);
+        stack.length = start;
         break;
       }
       case op.SETITEM: {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { pythonJson } from "../../testing/python.ts";
+import { parseNpyHeader } from "@ndio/npy";
+import { python, pythonJson } from "../../testing/python.ts";
 import { dumps, loads, scan } from "./mod.ts";
 import { arange } from "@ndio/core";
 
@@ -80,4 +81,34 @@ Deno.test("scan: stops at STOP and reports the length, so trailing data is ignor
   assert.equal(report.verdict, "loadable");
   assert.equal(scan(new Uint8Array([0x80, 2, 0xff])).verdict, "malformed");
   assert.equal(scan(new Uint8Array(0)).verdict, "malformed");
+});
+
+Deno.test("scan: the pickled data of object arrays inside .npy files", async () => {
+  const npy = await python(`
+import sys, io, os, numpy as np
+class Evil:
+    def __reduce__(self):
+        return (os.system, ("echo pwned",))
+for value in ([1, "two", None], [Evil()]):
+    buf = io.BytesIO()
+    np.save(buf, np.array(value, dtype=object))
+    data = buf.getvalue()
+    sys.stdout.buffer.write(len(data).to_bytes(4, "little") + data)
+`);
+  const files: Uint8Array[] = [];
+  for (let at = 0; at < npy.length;) {
+    const n = new DataView(npy.buffer, npy.byteOffset + at).getUint32(0, true);
+    files.push(npy.subarray(at + 4, at + 4 + n));
+    at += 4 + n;
+  }
+  const [plain, evil] = files.map((file) => {
+    const payload = file.subarray(parseNpyHeader(file).dataOffset);
+    return { report: scan(payload), length: payload.length };
+  });
+  assert.equal(plain!.report.verdict, "loadable");
+  assert.equal(plain!.report.protocol, 4); // np.save pickles with protocol 4
+  assert.equal(plain!.report.length, plain!.length);
+  assert.ok(plain!.report.globals.some((g) => g.name === "_reconstruct"));
+  assert.equal(evil!.report.verdict, "forbidden");
+  assert.match(evil!.report.reason!, /"(posix|os)\.system"/);
 });

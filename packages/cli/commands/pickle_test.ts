@@ -144,6 +144,12 @@ Deno.test("convert: a dict into .npy needs --name; unsafe pickles are refused, n
     assert.equal(run.stdout, "");
   }
   assert.deepEqual([...Deno.readDirSync(dir.path)], []);
+  const unallowed = await ndioInProcess(["show", fixture("objects.npz")]);
+  assert.equal(unallowed.code, 1);
+  assert.match(
+    unallowed.stderr,
+    /^ndio: cannot read ".*objects\.npz": member "a\.npy": .*a pickle.*; to decode it, pass --allow-pickle \(nothing in it is run\)\n$/,
+  );
   const protocol = await ndioInProcess([
     "convert",
     fixture("bool.npy"),

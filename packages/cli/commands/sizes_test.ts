@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { pythonJson } from "../../../testing/python.ts";
-import { fixture, ndio, ndioInProcess, tempDir } from "../_test_helpers.ts";
+import { fileURLToPath } from "node:url";
+import { fixture, JSON_PLUGIN, ndio, ndioInProcess, tempDir } from "../_test_helpers.ts";
+
+const HALF_PLUGIN = fileURLToPath(new URL("../testdata/half_write_plugin.ts", import.meta.url));
 
 Deno.test("sizes: the seed's array in every writable format, read back and checked", async () => {
   await using dir = await tempDir();
@@ -64,4 +67,39 @@ Deno.test("sizes FILE: a format that refuses the array cannot hold it; a lossy o
   assert.equal(rowOf(unicode.stdout, "text")?.at(-1), "FAILED");
   assert.equal(unicode.stderr, "ndio: text: read back as <U5 (2,), not equal\n");
   assert.equal(rowOf(unicode.stdout, "pickle")?.at(-1), "ok");
+});
+
+Deno.test("sizes FILE: a pickle loads in native byte order, as NumPy's does; plugins get rows", async () => {
+  await using dir = await tempDir();
+  const run = await ndio([
+    "sizes",
+    fixture("big_endian.npy"),
+    "--dir",
+    dir.path,
+    "--plugin",
+    JSON_PLUGIN,
+    "--plugin",
+    HALF_PLUGIN,
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const rows = run.stdout.split("\n").slice(3).filter((l) => l !== "").map((l) =>
+    l.split(/\s{2,}/)
+  );
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r.at(-1)]), [
+    ["npy", "arr.npy", "ok"],
+    ["npz", "arr.npz", "ok"],
+    ["npz compressed", "arr-compress.npz", "ok"],
+    ["pickle", "arr.pkl", "ok, as <f4"],
+    ["text", "arr-txt.tsv", "ok"],
+    ["json-array", "arr.jsonarray", "ok"],
+    ["half", "arr.half", "cannot hold it"],
+  ]);
+  const numpy = await pythonJson<[string, string, boolean]>(
+    `import json, pickle, sys, numpy as np
+a = np.load(sys.argv[1])
+b = pickle.load(open(sys.argv[2], "rb"))
+print(json.dumps([a.dtype.str, b.dtype.str, bool((a == b).all())]))`,
+    { args: [fixture("big_endian.npy"), `${dir.path}/arr.pkl`] },
+  );
+  assert.deepEqual(numpy, [">f4", "<f4", true]);
 });
