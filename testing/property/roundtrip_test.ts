@@ -8,10 +8,10 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { bytesSink, type Descr, DType, NDArray } from "@ndio/core";
-import { decodeNpy, decodeNpyStream, encodeNpy } from "@ndio/npy";
+import { bytesSink, bytesSource, type Descr, DType, NDArray } from "@ndio/core";
+import { decodeNpy, decodeNpyStream, encodeNpy, readNpyBlocks } from "@ndio/npy";
 import { load, save } from "@ndio/npy/fs";
-import { loadtxt, savetxtBytes } from "@ndio/text";
+import { loadtxt, loadtxtBlocks, savetxtBytes } from "@ndio/text";
 import { decodeNpz, encodeNpz, NpzWriter } from "@ndio/npz";
 import { dumps, loads } from "@ndio/pickle";
 import { python } from "../python.ts";
@@ -445,3 +445,64 @@ sys.stdout.buffer.write(dst.getvalue())
   // Most are byte for byte what NumPy writes (CPython's memo and framing choices aside).
   assert.ok(report.identical > 0);
 });
+
+Deno.test("property: blocks of any size stack up to the array (readNpyBlocks, loadtxtBlocks)", async () => {
+  await fc.assert(
+    fc.asyncProperty(specArb, fc.integer({ min: 1, max: 4096 }), async (spec, blockBytes) => {
+      const array = build(spec);
+      const blocks: NDArray[] = [];
+      for await (const b of readNpyBlocks(bytesSource(encodeNpy(array)), { blockBytes })) {
+        blocks.push(b);
+      }
+      const what = `${JSON.stringify(spec)} blockBytes ${blockBytes}`;
+      assert.deepEqual(concatBytes(blocks.map(bytesOf)), bytesOf(array), what);
+      if (array.ndim > 0) {
+        assert.equal(blocks.reduce((n, b) => n + b.shape[0]!, 0), array.shape[0], what);
+      }
+    }),
+    { numRuns: 200, seed: 100 },
+  );
+  await fc.assert(
+    fc.asyncProperty(textSpecArb, fc.integer({ min: 1, max: 512 }), async (spec, blockBytes) => {
+      const array = buildText(spec);
+      if (array.size === 0) return;
+      const text = textOf(array, spec);
+      const delimiter = spec.delimiter === " " ? null : spec.delimiter;
+      // Blocks are rows: no shape header applied.
+      const whole = loadtxt(text, {
+        dtype: spec.scalar.descr,
+        delimiter,
+        ndmin: 2,
+        restoreShape: false,
+      });
+      const blocks: NDArray[] = [];
+      const stream = new Blob([text as BlobPart]).stream();
+      for await (
+        const b of loadtxtBlocks(stream, { dtype: spec.scalar.descr, delimiter, blockBytes })
+      ) {
+        blocks.push(b);
+      }
+      assert.equal(valuesOf(concatRows(blocks)), valuesOf(whole), JSON.stringify(spec));
+    }),
+    { numRuns: 150, seed: 101 },
+  );
+});
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Blocks of rows as one array. */
+function concatRows(blocks: NDArray[]): NDArray {
+  const first = blocks[0]!;
+  const rows = blocks.reduce((n, b) => n + b.shape[0]!, 0);
+  return new NDArray(first.dtype, [rows, ...first.shape.slice(1)], {
+    data: concatBytes(blocks.map(bytesOf)),
+  });
+}
