@@ -95,6 +95,13 @@ Deno.test("--plugin: loads a third-party plugin; bad modules are usage errors", 
     assert.match(run.stderr, message);
     assert.equal(run.stderr.trim().split("\n").length, 1);
   }
+  // A default export that is a list loads every plugin in it.
+  const list = await ndioInProcess(["formats", "--plugin", testdata("plugin_list.ts")]);
+  assert.equal(list.code, 0, list.stderr);
+  assert.deepEqual(
+    list.stdout.split("\n").slice(1, -1).map((l) => l.split(/\s+/)[0]),
+    ["npy", "npz", "pickle", "text", "half", "slow"],
+  );
   // The same plugin twice: duplicate ids are refused by createRegistry.
   const twice = await ndioInProcess(["formats", "--plugin", JSON_PLUGIN, "--plugin", JSON_PLUGIN]);
   assert.equal(twice.code, 2);
