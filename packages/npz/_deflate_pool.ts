@@ -28,6 +28,8 @@ export class DeflatePool {
   #workers: Worker[] = [];
   #jobs = new Map<number, Job>();
   #free: ArrayBuffer[] = [];
+  // Set when a thread cannot start or fails: no more are started.
+  #broken = false;
   #next = 0;
   #turn = 0;
 
@@ -38,8 +40,14 @@ export class DeflatePool {
 
   /** Starts threads until there are `size`. */
   grow(size: number): void {
-    while (this.#workers.length < size) {
-      const worker = new Worker(new URL("./_deflate_worker.ts", import.meta.url));
+    while (!this.#broken && this.#workers.length < size) {
+      let worker: Worker;
+      try {
+        worker = new Worker(new URL("./_deflate_worker.ts", import.meta.url));
+      } catch {
+        this.#broken = true; // Deflate stays on the calling thread.
+        return;
+      }
       worker.unref();
       worker.on("message", (message: Reply) => {
         const job = this.#jobs.get(message.id);
@@ -49,6 +57,7 @@ export class DeflatePool {
         else job?.reject(new Error(message.error ?? "a deflate thread failed"));
       });
       worker.on("error", (error: unknown) => {
+        this.#broken = true;
         for (const [id, job] of this.#jobs) {
           this.#settled(id);
           job.reject(error);
@@ -66,6 +75,9 @@ export class DeflatePool {
    * nothing) and then reused.
    */
   deflate(piece: Uint8Array, level: number, last: boolean): Promise<Uint8Array> {
+    if (this.#workers.length === 0) {
+      return Promise.reject(new Error("no deflate thread is running"));
+    }
     const id = this.#next++;
     const worker = this.#workers[this.#turn++ % this.#workers.length]!;
     if (this.#jobs.size === 0) {
@@ -73,7 +85,7 @@ export class DeflatePool {
     }
     let buffer = this.#free.pop();
     if (buffer === undefined || buffer.byteLength < piece.length) {
-      buffer = new ArrayBuffer(Math.max(piece.length, 2 << 20));
+      buffer = new ArrayBuffer(Math.max(piece.length, 4 << 20));
     }
     new Uint8Array(buffer).set(piece);
     const length = piece.length;

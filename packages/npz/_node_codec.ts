@@ -10,7 +10,7 @@ import type { DeflatePool } from "./_deflate_pool.ts";
 import { deflatePiece } from "./_deflate_piece.ts";
 
 /** The largest independently deflated piece. */
-export const DEFLATE_PIECE = 2 << 20;
+export const DEFLATE_PIECE = 4 << 20;
 // Chunks smaller than this are gathered into one piece (the .npy header,
 // small gathered rows); larger ones are deflated in place, without a copy.
 const SMALL_CHUNK = 64 << 10;
@@ -62,10 +62,12 @@ async function* deflatePieces(
   // views of the array; the pool copies them into buffers it reuses.
   let previous: Uint8Array | null = null;
   const pending: Promise<Uint8Array>[] = [];
+  // A piece a thread fails on (one could not start, e.g. from a remote
+  // module URL) is deflated here instead: the same bytes either way.
   const submit = (piece: Uint8Array, last: boolean) =>
-    pool === null
+    pool === null || pool.size === 0
       ? Promise.resolve(deflatePiece(piece, level, last))
-      : pool.deflate(piece, level, last);
+      : pool.deflate(piece, level, last).catch(() => deflatePiece(piece, level, last));
   for (const piece of pieces(chunks, DEFLATE_PIECE)) {
     if (previous !== null) {
       pending.push(submit(previous, false));

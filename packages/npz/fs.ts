@@ -19,7 +19,7 @@ import { type DeflatePool, deflatePool } from "./_deflate_pool.ts";
 /** Options of the file writers. */
 export interface SavezFileOptions extends SavezOptions, AtomicWriteOptions {
   /**
-   * How many threads deflate a large member's 1 MiB pieces in parallel
+   * How many threads deflate a large member's 4 MiB pieces in parallel
    * (default: the number of CPUs, at most 4; 0 deflates on the calling
    * thread). Used only for members of more than one piece; the threads are
    * kept for later saves. The archive's bytes are the same either way.

@@ -71,6 +71,23 @@ function intRange(dtype: DType): [number, number] {
   return dtype.kind === "u" ? [0, 2 ** bits - 1] : [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1];
 }
 
+// Where a fast loop stopped, with its counters, handed back through module
+// variables: handing them back through `this` at the loop's exit made V8
+// throw the loop's optimized code away on every call after a garbage
+// collection (the collection drops the reader's map and with it the exit's
+// feedback, and the exit is reached only from the optimized loop).
+let stoppedRows = 0;
+let stoppedLength = 0;
+/** Whether the loop stopped because the store was full. */
+let stoppedForSpace = false;
+
+function stop(at: number, rows: number, length: number, forSpace = false): number {
+  stoppedRows = rows;
+  stoppedLength = length;
+  stoppedForSpace = forSpace;
+  return at;
+}
+
 /** Reads delimited text into an array, line by line. */
 export class TableReader {
   readonly config: ReaderConfig;
@@ -540,18 +557,6 @@ export class TableReader {
   }
 
   /**
-   * Writes a fast loop's counters back and returns where it stopped. (The
-   * loops keep them in locals: a closure over them would move them to the
-   * heap, and every field would load and store them there.)
-   */
-  #stop(at: number, rows: number, length: number, startRows: number): number {
-    this.#length = length;
-    this.line += rows - startRows;
-    this.rows = rows;
-    return at;
-  }
-
-  /**
    * The common case in one loop: numbers between single-byte delimiters (or
    * whitespace), one-byte comment markers. Returns where it stopped: at a
    * line it leaves to the general path (or the buffer's unfinished end).
@@ -579,347 +584,91 @@ export class TableReader {
       const rows = Math.ceil(remaining / Math.max(1, k - from + 1) * 1.15) + 16;
       this.#ensure(Math.min(rows * n, 1 << 27));
     }
-    if (this.#kind === "float") return this.#floatLines(buf, from, end, limit, final);
-    return this.config.delimiter === null
-      ? this.#intLines(buf, from, end, limit, final)
-      : this.#delimitedIntLines(buf, from, end, limit, final);
-  }
-
-  /**
-   * Integers between single-byte delimiters, as np.savetxt writes them: the
-   * tightest loop (no whitespace mode; digits read until a byte that is not
-   * one, reads past `end` giving undefined).
-   */
-  #delimitedIntLines(
-    buf: Uint8Array,
-    from: number,
-    end: number,
-    limit: number,
-    final: boolean,
-  ): number {
-    const c = this.config;
-    const delim = c.delimiter![0]!;
-    const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
-    const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
-    const n = this.columns;
-    const isInt = this.#kind === "int";
-    const lo = this.#lo;
-    const hi = this.#hi;
-    const wide = this.#wide;
-    const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
-    const maxLine = c.maxLineLength;
-    const text = end === buf.length ? buf : buf.subarray(0, end);
-    let rows = this.rows;
-    let length = this.#length;
-    const startRows = rows;
-    let capacity = wide ? this.#words.length >> 1 : this.#values.length;
-    let values = this.#values;
-    let words = this.#words;
-    let pos = from;
-    while (pos < end) {
-      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
-      const lineStart = pos;
-      if (length + n > capacity) {
-        // As in #floatLines: grow to what the rest of the input needs.
-        this.#length = length;
-        const perByte = ((rows - startRows) * n + n) / (pos - from + 1);
-        const projected = length + Math.ceil((end - pos) * perByte * 1.1) + 4 * n;
-        this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
-        values = this.#values;
-        words = this.#words;
-        capacity = wide ? words.length >> 1 : values.length;
-      }
-      let i = pos;
-      let k = 0;
-      let b = 0;
-      for (;;) {
-        const fieldStart = i;
-        b = text[i]!;
-        let negative = false;
-        if (b === 45) {
-          negative = true;
-          b = text[++i]!;
-        }
-        const digitsStart = i;
-        let value = 0;
-        while (b >= 48 && b <= 57) {
-          value = value * 10 + (b - 48);
-          b = text[++i]!;
-        }
-        let x = negative ? 0 - value : value;
-        const digits = i - digitsStart;
-        if (
-          digits === 0 || digits > 15 ||
-          !(b === delim || b === 10 || b === 13 || i >= end || b === c1 || b === c2)
-        ) {
-          // Not a plain integer ("+5", " 5", "1e3"): find the field's end
-          // and let the full parser decide.
-          i = fieldStart;
-          while (i < end) {
-            b = buf[i]!;
-            if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
-            i++;
-          }
-          if (i === fieldStart) return this.#stop(lineStart, rows, length, startRows);
-          x = parseIntBytes(buf, fieldStart, i);
-          // Failures, big integers and (when inferring) floats: the general path decides.
-          if (parseStatus !== 0) return this.#stop(lineStart, rows, length, startRows);
-        }
-        if (k >= n || (isInt && (x < lo || x > hi))) {
-          return this.#stop(lineStart, rows, length, startRows);
-        }
-        if (wide) {
-          const at = 2 * (length + k);
-          if (x < 2147483648 && x >= -2147483648) {
-            words[at] = x | 0;
-            words[at + 1] = x < 0 ? -1 : 0;
-          } else {
-            const high = Math.floor(x / 4294967296);
-            words[at] = (x - high * 4294967296) | 0;
-            words[at + 1] = high | 0;
-          }
-        } else {
-          values[length + k] = x;
-        }
-        k++;
-        if (i >= end || b !== delim) break;
-        i++;
-      }
-      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
-      // The line ends here: a line break, the input's end, or a comment.
-      let j = i;
-      if (j < end && b !== 10 && b !== 13) {
-        while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      }
-      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
-      if (j < end && buf[j] === 13) {
-        if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
-      }
-      pos = j < end ? j + 1 : end;
-      length += n;
-      rows++;
-    }
-    return this.#stop(pos, rows, length, startRows);
-  }
-
-  /** The fast loop for float columns. */
-  #floatLines(buf: Uint8Array, from: number, end: number, limit: number, final: boolean): number {
     const c = this.config;
     const whitespace = c.delimiter === null;
     const delim = whitespace ? -1 : c.delimiter![0]!;
     const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
     const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
-    const n = this.columns;
-    // Hot state in locals; written back by #stop().
     const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
-    const maxLine = c.maxLineLength;
-    let rows = this.rows;
-    let length = this.#length;
-    const startRows = rows;
-    let capacity = this.#values.length;
-    let values = this.#values;
-    let pos = from;
-    while (pos < end) {
-      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
-      const lineStart = pos;
-      if (length + n > capacity) {
-        // Grow to what the rest of the input needs at the rate seen so far
-        // (doubling a large store would copy it and touch twice the memory).
-        this.#length = length;
-        const perByte = ((rows - startRows) * n + n) / (pos - from + 1);
-        const projected = length + Math.ceil((end - pos) * perByte * 1.1) + 4 * n;
-        this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
-        values = this.#values;
-        capacity = values.length;
+    const startRows = this.rows;
+    const kind = this.#kind;
+    let at = from;
+    for (;;) {
+      stoppedForSpace = false;
+      if (kind === "float") {
+        at = floatLoop(
+          buf,
+          at,
+          end,
+          limit,
+          final,
+          whitespace,
+          delim,
+          c1,
+          c2,
+          n,
+          maxRows,
+          c.maxLineLength,
+          this.rows,
+          this.#length,
+          this.#values,
+        );
+      } else if (!whitespace) {
+        at = delimitedIntLoop(
+          buf,
+          at,
+          end,
+          limit,
+          final,
+          delim,
+          c1,
+          c2,
+          n,
+          kind === "int",
+          this.#lo,
+          this.#hi,
+          maxRows,
+          c.maxLineLength,
+          this.rows,
+          this.#length,
+          this.#values,
+          this.#wide ? this.#words : null,
+        );
+      } else {
+        at = intLoop(
+          buf,
+          at,
+          end,
+          limit,
+          final,
+          whitespace,
+          delim,
+          c1,
+          c2,
+          n,
+          kind === "int",
+          this.#lo,
+          this.#hi,
+          maxRows,
+          c.maxLineLength,
+          this.rows,
+          this.#length,
+          this.#values,
+          this.#wide ? this.#words : null,
+        );
       }
-      let i = pos;
-      let k = 0;
-      let b = -1;
-      for (;;) {
-        if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
-        const fieldStart = i;
-        // One pass: the number, then what follows it must end the field.
-        i = parseDecimalPrefix(buf, i, end);
-        let x = DECIMAL[0]!;
-        b = i < end ? buf[i]! : -1;
-        if (
-          parseStatus !== 0 ||
-          !(b === delim || b === 10 || b === 13 || b === -1 || b === c1 || b === c2 ||
-            (whitespace && (b === 32 || b === 9)))
-        ) {
-          // Not a plain decimal (inf, nan, a hex float, junk): find the
-          // field's end and let the full parser decide.
-          i = fieldStart;
-          while (i < end) {
-            b = buf[i]!;
-            if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
-            if (whitespace && (b === 32 || b === 9)) break;
-            i++;
-          }
-          if (i >= end) b = -1;
-          if (i === fieldStart) {
-            if (k === 0 || !whitespace) return this.#stop(lineStart, rows, length, startRows);
-            break;
-          }
-          x = parseFloatBytes(buf, fieldStart, i);
-          if (parseStatus !== 0) return this.#stop(lineStart, rows, length, startRows);
-        }
-        if (k >= n) return this.#stop(lineStart, rows, length, startRows); // ragged: the general path reports it
-        values[length + k] = x;
-        k++;
-        if (b === delim && delim !== -1) {
-          i++;
-          continue;
-        }
-        if (whitespace && (b === 32 || b === 9)) continue;
-        break;
-      }
-      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
-      // Skip a comment to the line's end, then the line break.
-      let j = i;
-      while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
-      if (j < end && buf[j] === 13) {
-        if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
-      }
-      pos = j < end ? j + 1 : end;
-      length += n;
-      rows++;
+      this.#length = stoppedLength;
+      this.line += stoppedRows - this.rows;
+      this.rows = stoppedRows;
+      if (!stoppedForSpace) return at;
+      // Grow to what the rest of the input needs at the rate seen so far
+      // (doubling a large store would copy it and touch twice the memory).
+      const length = this.#length;
+      const capacity = this.#wide ? this.#words.length >> 1 : this.#values.length;
+      const perByte = ((this.rows - startRows) * n + n) / (at - from + 1);
+      const projected = length + Math.ceil((end - at) * perByte * 1.1) + 4 * n;
+      this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
     }
-    return this.#stop(pos, rows, length, startRows);
-  }
-
-  /** The fast loop for integer columns (and inferred ones until a float shows up). */
-  #intLines(buf: Uint8Array, from: number, end: number, limit: number, final: boolean): number {
-    const c = this.config;
-    const whitespace = c.delimiter === null;
-    const delim = whitespace ? -1 : c.delimiter![0]!;
-    const c1 = c.comments.length > 0 ? c.comments[0]![0]! : -1;
-    const c2 = c.comments.length > 1 ? c.comments[1]![0]! : -1;
-    const n = this.columns;
-    // Hot state in locals; written back by #stop().
-    const isInt = this.#kind === "int";
-    const lo = this.#lo;
-    const hi = this.#hi;
-    const wide = this.#wide;
-    const maxRows = c.maxRows < 0 ? Infinity : c.maxRows;
-    const maxLine = c.maxLineLength;
-    let rows = this.rows;
-    let length = this.#length;
-    const startRows = rows;
-    let capacity = wide ? this.#words.length >> 1 : this.#values.length;
-    let values = this.#values;
-    let words = this.#words;
-    let pos = from;
-    while (pos < end) {
-      if (rows >= maxRows) return this.#stop(pos, rows, length, startRows);
-      const lineStart = pos;
-      if (length + n > capacity) {
-        // Grow to what the rest of the input needs at the rate seen so far
-        // (doubling a large store would copy it and touch twice the memory).
-        this.#length = length;
-        const perByte = ((rows - startRows) * n + n) / (pos - from + 1);
-        const projected = length + Math.ceil((end - pos) * perByte * 1.1) + 4 * n;
-        this.#resize(Math.max(projected, Math.ceil(capacity * 1.25), length + n, 1024));
-        values = this.#values;
-        words = this.#words;
-        capacity = wide ? words.length >> 1 : values.length;
-      }
-      let i = pos;
-      let k = 0;
-      let b = -1;
-      for (;;) {
-        if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
-        const fieldStart = i;
-        let x: number;
-        // Digits accumulate on the way: a plain integer needs no second pass.
-        let value = 0;
-        let negative = false;
-        if (i < end && buf[i] === 45) {
-          negative = true;
-          i++;
-        }
-        const digitsStart = i;
-        b = -1;
-        while (i < end) {
-          b = buf[i]!;
-          if (b >= 48 && b <= 57) {
-            value = value * 10 + (b - 48);
-            i++;
-          } else break;
-        }
-        const digits = i - digitsStart;
-        let plain = true;
-        if (i < end) {
-          // Anything but a field end makes the field non-plain: find its end.
-          if (
-            !(b === delim || b === 10 || b === 13 || b === c1 || b === c2 ||
-              (whitespace && (b === 32 || b === 9)))
-          ) {
-            plain = false;
-            while (++i < end) {
-              b = buf[i]!;
-              if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
-              if (whitespace && (b === 32 || b === 9)) break;
-            }
-          }
-        }
-        if (i >= end) b = -1;
-        const fieldEnd = i;
-        if (fieldEnd === fieldStart) {
-          // An empty or comment line goes to the general path; in whitespace
-          // mode an empty field after blanks just ends the line.
-          if (k === 0 || !whitespace) return this.#stop(lineStart, rows, length, startRows);
-          break;
-        }
-        if (k >= n) return this.#stop(lineStart, rows, length, startRows); // ragged: the general path reports it
-        if (plain && digits > 0 && digits <= 15) {
-          x = negative ? 0 - value : value;
-          if (isInt && (x < lo || x > hi)) return this.#stop(lineStart, rows, length, startRows);
-        } else {
-          x = parseIntBytes(buf, fieldStart, fieldEnd);
-          // Failures, big integers and (when inferring) floats: the general path decides.
-          if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) {
-            return this.#stop(lineStart, rows, length, startRows);
-          }
-        }
-        if (wide) {
-          const at = 2 * (length + k);
-          if (x < 2147483648 && x >= -2147483648) {
-            words[at] = x | 0;
-            words[at + 1] = x < 0 ? -1 : 0;
-          } else {
-            const high = Math.floor(x / 4294967296);
-            words[at] = (x - high * 4294967296) | 0;
-            words[at + 1] = high | 0;
-          }
-        } else {
-          values[length + k] = x;
-        }
-        k++;
-        if (b === delim && delim !== -1) {
-          i++;
-          continue;
-        }
-        if (whitespace && (b === 32 || b === 9)) continue;
-        break;
-      }
-      if (k !== n) return this.#stop(lineStart, rows, length, startRows);
-      // Skip a comment to the line's end, then the line break.
-      let j = i;
-      while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
-      if (j - lineStart > maxLine) return this.#stop(lineStart, rows, length, startRows);
-      if (j < end && buf[j] === 13) {
-        if (j + 1 < limit && buf[j + 1] === 10) j++;
-        else if (j + 1 >= limit && !final) return this.#stop(lineStart, rows, length, startRows);
-      }
-      pos = j < end ? j + 1 : end;
-      length += n;
-      rows++;
-    }
-    return this.#stop(pos, rows, length, startRows);
   }
 
   /** The array read so far (call once, at the end). */
@@ -1014,6 +763,323 @@ export class TableReader {
     typed.set(values.subarray(0, count));
     return finish(out, dtype);
   }
+}
+
+/**
+ * Integers between single-byte delimiters, as np.savetxt writes them: the
+ * tightest loop (no whitespace mode; digits read until a byte that is not
+ * one, reads past `end` giving undefined). A plain function of numbers and
+ * typed arrays, so that its optimized code holds nothing a garbage
+ * collection can take away (code that held the reader's map was thrown
+ * away after every collection). Stops, with `stoppedForSpace`, when the
+ * store is full.
+ */
+function delimitedIntLoop(
+  buf: Uint8Array,
+  from: number,
+  end: number,
+  limit: number,
+  final: boolean,
+  delim: number,
+  c1: number,
+  c2: number,
+  n: number,
+  isInt: boolean,
+  lo: number,
+  hi: number,
+  maxRows: number,
+  maxLine: number,
+  rows: number,
+  length: number,
+  values: Float64Array,
+  words: Int32Array | null,
+): number {
+  const wide = words !== null;
+  const capacity = wide ? words.length >> 1 : values.length;
+  const text = end === buf.length ? buf : buf.subarray(0, end);
+  let pos = from;
+  while (pos < end) {
+    if (rows >= maxRows) return stop(pos, rows, length);
+    const lineStart = pos;
+    if (length + n > capacity) return stop(pos, rows, length, true);
+    let i = pos;
+    let k = 0;
+    let b = 0;
+    for (;;) {
+      const fieldStart = i;
+      b = text[i]!;
+      let negative = false;
+      if (b === 45) {
+        negative = true;
+        b = text[++i]!;
+      }
+      const digitsStart = i;
+      let value = 0;
+      while (b >= 48 && b <= 57) {
+        value = value * 10 + (b - 48);
+        b = text[++i]!;
+      }
+      let x = negative ? 0 - value : value;
+      const digits = i - digitsStart;
+      if (
+        digits === 0 || digits > 15 ||
+        !(b === delim || b === 10 || b === 13 || i >= end || b === c1 || b === c2)
+      ) {
+        // Not a plain integer ("+5", " 5", "1e3"): find the field's end
+        // and let the full parser decide.
+        i = fieldStart;
+        while (i < end) {
+          b = buf[i]!;
+          if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+          i++;
+        }
+        if (i === fieldStart) return stop(lineStart, rows, length);
+        x = parseIntBytes(buf, fieldStart, i);
+        // Failures, big integers and (when inferring) floats: the general path decides.
+        if (parseStatus !== 0) return stop(lineStart, rows, length);
+      }
+      if (k >= n || (isInt && (x < lo || x > hi))) {
+        return stop(lineStart, rows, length);
+      }
+      if (wide) {
+        const at = 2 * (length + k);
+        if (x < 2147483648 && x >= -2147483648) {
+          words![at] = x | 0;
+          words![at + 1] = x < 0 ? -1 : 0;
+        } else {
+          const high = Math.floor(x / 4294967296);
+          words![at] = (x - high * 4294967296) | 0;
+          words![at + 1] = high | 0;
+        }
+      } else {
+        values[length + k] = x;
+      }
+      k++;
+      if (i >= end || b !== delim) break;
+      i++;
+    }
+    if (k !== n) return stop(lineStart, rows, length);
+    // The line ends here: a line break, the input's end, or a comment.
+    let j = i;
+    if (j < end && b !== 10 && b !== 13) {
+      while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
+    }
+    if (j - lineStart > maxLine) return stop(lineStart, rows, length);
+    if (j < end && buf[j] === 13) {
+      if (j + 1 < limit && buf[j + 1] === 10) j++;
+      else if (j + 1 >= limit && !final) return stop(lineStart, rows, length);
+    }
+    pos = j < end ? j + 1 : end;
+    length += n;
+    rows++;
+  }
+  return stop(pos, rows, length);
+}
+
+/** The fast loop for float columns (a plain function, as {@linkcode delimitedIntLoop}). */
+/** The fast loop for integer columns (and inferred ones until a float shows up), as {@linkcode delimitedIntLoop} but any delimiter or whitespace. */
+function intLoop(
+  buf: Uint8Array,
+  from: number,
+  end: number,
+  limit: number,
+  final: boolean,
+  whitespace: boolean,
+  delim: number,
+  c1: number,
+  c2: number,
+  n: number,
+  isInt: boolean,
+  lo: number,
+  hi: number,
+  maxRows: number,
+  maxLine: number,
+  rows: number,
+  length: number,
+  values: Float64Array,
+  words: Int32Array | null,
+): number {
+  const wide = words !== null;
+  const capacity = wide ? words.length >> 1 : values.length;
+  let pos = from;
+  while (pos < end) {
+    if (rows >= maxRows) return stop(pos, rows, length);
+    const lineStart = pos;
+    if (length + n > capacity) return stop(pos, rows, length, true);
+    let i = pos;
+    let k = 0;
+    let b = -1;
+    for (;;) {
+      if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
+      const fieldStart = i;
+      let x: number;
+      // Digits accumulate on the way: a plain integer needs no second pass.
+      let value = 0;
+      let negative = false;
+      if (i < end && buf[i] === 45) {
+        negative = true;
+        i++;
+      }
+      const digitsStart = i;
+      b = -1;
+      while (i < end) {
+        b = buf[i]!;
+        if (b >= 48 && b <= 57) {
+          value = value * 10 + (b - 48);
+          i++;
+        } else break;
+      }
+      const digits = i - digitsStart;
+      let plain = true;
+      if (i < end) {
+        // Anything but a field end makes the field non-plain: find its end.
+        if (
+          !(b === delim || b === 10 || b === 13 || b === c1 || b === c2 ||
+            (whitespace && (b === 32 || b === 9)))
+        ) {
+          plain = false;
+          while (++i < end) {
+            b = buf[i]!;
+            if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+            if (whitespace && (b === 32 || b === 9)) break;
+          }
+        }
+      }
+      if (i >= end) b = -1;
+      const fieldEnd = i;
+      if (fieldEnd === fieldStart) {
+        // An empty or comment line goes to the general path; in whitespace
+        // mode an empty field after blanks just ends the line.
+        if (k === 0 || !whitespace) return stop(lineStart, rows, length);
+        break;
+      }
+      if (k >= n) return stop(lineStart, rows, length); // ragged: the general path reports it
+      if (plain && digits > 0 && digits <= 15) {
+        x = negative ? 0 - value : value;
+        if (isInt && (x < lo || x > hi)) return stop(lineStart, rows, length);
+      } else {
+        x = parseIntBytes(buf, fieldStart, fieldEnd);
+        // Failures, big integers and (when inferring) floats: the general path decides.
+        if (parseStatus !== 0 || (isInt && (x < lo || x > hi))) {
+          return stop(lineStart, rows, length);
+        }
+      }
+      if (wide) {
+        const at = 2 * (length + k);
+        if (x < 2147483648 && x >= -2147483648) {
+          words![at] = x | 0;
+          words![at + 1] = x < 0 ? -1 : 0;
+        } else {
+          const high = Math.floor(x / 4294967296);
+          words![at] = (x - high * 4294967296) | 0;
+          words![at + 1] = high | 0;
+        }
+      } else {
+        values[length + k] = x;
+      }
+      k++;
+      if (b === delim && delim !== -1) {
+        i++;
+        continue;
+      }
+      if (whitespace && (b === 32 || b === 9)) continue;
+      break;
+    }
+    if (k !== n) return stop(lineStart, rows, length);
+    // Skip a comment to the line's end, then the line break.
+    let j = i;
+    while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
+    if (j - lineStart > maxLine) return stop(lineStart, rows, length);
+    if (j < end && buf[j] === 13) {
+      if (j + 1 < limit && buf[j + 1] === 10) j++;
+      else if (j + 1 >= limit && !final) return stop(lineStart, rows, length);
+    }
+    pos = j < end ? j + 1 : end;
+    length += n;
+    rows++;
+  }
+  return stop(pos, rows, length);
+}
+
+function floatLoop(
+  buf: Uint8Array,
+  from: number,
+  end: number,
+  limit: number,
+  final: boolean,
+  whitespace: boolean,
+  delim: number,
+  c1: number,
+  c2: number,
+  n: number,
+  maxRows: number,
+  maxLine: number,
+  rows: number,
+  length: number,
+  values: Float64Array,
+): number {
+  const capacity = values.length;
+  let pos = from;
+  while (pos < end) {
+    if (rows >= maxRows) return stop(pos, rows, length);
+    const lineStart = pos;
+    if (length + n > capacity) return stop(pos, rows, length, true);
+    let i = pos;
+    let k = 0;
+    let b = -1;
+    for (;;) {
+      if (whitespace) { while (i < end && ((b = buf[i]!) === 32 || b === 9)) i++; }
+      const fieldStart = i;
+      // One pass: the number, then what follows it must end the field.
+      i = parseDecimalPrefix(buf, i, end);
+      let x = DECIMAL[0]!;
+      b = i < end ? buf[i]! : -1;
+      if (
+        parseStatus !== 0 ||
+        !(b === delim || b === 10 || b === 13 || b === -1 || b === c1 || b === c2 ||
+          (whitespace && (b === 32 || b === 9)))
+      ) {
+        // Not a plain decimal (inf, nan, a hex float, junk): find the
+        // field's end and let the full parser decide.
+        i = fieldStart;
+        while (i < end) {
+          b = buf[i]!;
+          if (b === delim || b === 10 || b === 13 || b === c1 || b === c2) break;
+          if (whitespace && (b === 32 || b === 9)) break;
+          i++;
+        }
+        if (i >= end) b = -1;
+        if (i === fieldStart) {
+          if (k === 0 || !whitespace) return stop(lineStart, rows, length);
+          break;
+        }
+        x = parseFloatBytes(buf, fieldStart, i);
+        if (parseStatus !== 0) return stop(lineStart, rows, length);
+      }
+      if (k >= n) return stop(lineStart, rows, length); // ragged: the general path reports it
+      values[length + k] = x;
+      k++;
+      if (b === delim && delim !== -1) {
+        i++;
+        continue;
+      }
+      if (whitespace && (b === 32 || b === 9)) continue;
+      break;
+    }
+    if (k !== n) return stop(lineStart, rows, length);
+    // Skip a comment to the line's end, then the line break.
+    let j = i;
+    while (j < end && buf[j] !== 10 && buf[j] !== 13) j++;
+    if (j - lineStart > maxLine) return stop(lineStart, rows, length);
+    if (j < end && buf[j] === 13) {
+      if (j + 1 < limit && buf[j + 1] === 10) j++;
+      else if (j + 1 >= limit && !final) return stop(lineStart, rows, length);
+    }
+    pos = j < end ? j + 1 : end;
+    length += n;
+    rows++;
+  }
+  return stop(pos, rows, length);
 }
 
 function finish(array: NDArray, dtype: DType | null): NDArray {

@@ -232,6 +232,14 @@ Deno.test("the store grows when later lines are longer than the first", () => {
   assert.equal(a.get(5000, 1), -BigInt(4999 * 1000003));
   const f = loadtxt(lines.join("\n"), { dtype: "float64" });
   assert.equal(f.get(4000, 1), -3999 * 1000003);
+  // The same through the loop for one-byte delimiters, and for int32.
+  const tabbed = lines.join("\n").replaceAll(" ", "\t");
+  const t = loadtxt(tabbed, { delimiter: "\t" });
+  assert.deepEqual(t.toNested(), a.toNested());
+  const small = ["1,2", ...Array.from({ length: 5000 }, (_, i) => `${100000 + i},-${i}`)];
+  const s32 = loadtxt(small.join("\n"), { delimiter: ",", dtype: "<i4" });
+  assert.equal(s32.get(5000, 0), 104999);
+  assert.equal(s32.get(5000, 1), -4999);
 });
 
 Deno.test("float fields: every spelling np.loadtxt takes, and the ones it refuses", async () => {

@@ -65,6 +65,9 @@ Deno.test("convert: a pickled dict is np.savez(**d); pickles to .npy and back, c
     ndio(["convert", fixture("named.npz"), `${d}/named.pkl`]),
     ndio(["convert", fixture("objects.npy"), `${d}/objects.npz`, "--allow-pickle"]),
     ndio(["convert", fixture("objects.npz"), `${d}/a.npy`, "--allow-pickle", "--name", "a"]),
+    ndio(["convert", fixture("data.pkl"), `${d}/list.csv`, "--name", "list"]),
+    ndio(["convert", fixture("arr_p4.pkl"), `${d}/p4.tsv`]),
+    ndio(["convert", fixture("floats.csv"), `${d}/floats.pkl`]),
   ]);
   for (const run of runs) assert.equal(run.code, 0, run.stderr);
   const verdict = await pythonJson<Record<string, unknown>>(
@@ -94,12 +97,25 @@ out["named"] = [type(named).__name__, list(named), all(same(named[k], want[k]) f
 objects = np.load(d + "/objects.npz", allow_pickle=True)
 out["objects"] = [objects.files, objects["arr_0"].tolist() == np.load(f["objects.npy"], allow_pickle=True).tolist()]
 out["a"] = np.load(d + "/a.npy", allow_pickle=True).tolist() == np.load(f["objects.npz"], allow_pickle=True)["a"].tolist()
+out["list"] = same(np.loadtxt(d + "/list.csv", delimiter=","), np.asarray(data["list"]))
+p4 = pickle.load(open(f["arr_p4.pkl"], "rb"))
+out["p4"] = same(np.loadtxt(d + "/p4.tsv", dtype=p4.dtype, delimiter="\t").reshape(p4.shape), p4)
+out["floats"] = same(pickle.load(open(d + "/floats.pkl", "rb")), np.loadtxt(f["floats.csv"], delimiter=","))
 print(json.dumps(out))`,
     {
       args: [
         d,
         JSON.stringify(Object.fromEntries(
-          ["data.pkl", "arr_p5.pkl", "seed_small.npy", "named.npz", "objects.npy", "objects.npz"]
+          [
+            "data.pkl",
+            "arr_p4.pkl",
+            "arr_p5.pkl",
+            "seed_small.npy",
+            "named.npz",
+            "objects.npy",
+            "objects.npz",
+            "floats.csv",
+          ]
             .map((n) => [n, fixture(n)]),
         )),
       ],
@@ -115,6 +131,9 @@ print(json.dumps(out))`,
     named: ["dict", ["temperature", "pressure"], true],
     objects: [["arr_0"], true],
     a: true,
+    list: true,
+    p4: true,
+    floats: true,
   });
 });
 
