@@ -6,6 +6,7 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import { python, pythonJson } from "../../testing/python.ts";
 import { JSON_PLUGIN, ndio, ndioInProcess, tempDir } from "./_test_helpers.ts";
 import { COMMANDS } from "./commands/mod.ts";
+import { main } from "./main.ts";
 
 const testdata = (name: string) => fromFileUrl(new URL(`./testdata/${name}`, import.meta.url));
 const HALF_PLUGIN = testdata("half_write_plugin.ts");
@@ -294,4 +295,33 @@ Deno.test("info --json and diff through a plugin", async () => {
     (await ndioInProcess(["diff", a, b, "--rtol", "-1", "--plugin", JSON_PLUGIN])).code,
     2,
   );
+});
+
+Deno.test("progress: a bar on a terminal's stderr once work passes a second, else nothing", async () => {
+  await using dir = await tempDir();
+  const input = `${dir.path}/in.slow`;
+  await Deno.writeTextFile(input, "SLOW" + "x".repeat(96));
+  const run = async (isTerminal: boolean, ...extra: string[]) => {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(
+      ["convert", input, `${dir.path}/out.npy`, "--plugin", testdata("slow_plugin.ts"), ...extra],
+      {
+        stdout: { write: (t) => (stdout += t), isTerminal },
+        stderr: { write: (t) => (stderr += t), isTerminal },
+      },
+    );
+    return { code, stdout, stderr };
+  };
+  const terminal = await run(true);
+  assert.equal(terminal.code, 0, terminal.stderr);
+  assert.equal(terminal.stdout, "");
+  // deno-lint-ignore no-control-regex
+  assert.match(terminal.stderr, /^\r\x1b\[2Kreading .*in\.slow \[#+\.*\] +\d+%/);
+  // Cleared before the closing message.
+  // deno-lint-ignore no-control-regex
+  assert.match(terminal.stderr, /\r\x1b\[2Kwrote ".*out\.npy": npy, int64 \(100,\), 928 bytes\n$/);
+  const piped = await run(false);
+  assert.equal(piped.stderr, `wrote "${dir.path}/out.npy": npy, int64 (100,), 928 bytes\n`);
+  assert.equal((await run(true, "--quiet")).stderr, "");
 });
