@@ -34,7 +34,17 @@ export interface DumpsOptions {
   readonly numpyNames?: "numpy._core" | "numpy.core";
 }
 
-/** The default pickle protocol of {@linkcode dumps}, as in Python 3.8 and later. */
+/**
+ * The default pickle protocol of {@linkcode dumps}, as in Python 3.8 and later.
+ *
+ * @example The protocol byte of a default pickle
+ * ```ts
+ * import { DEFAULT_PROTOCOL, dumps } from "@ndio/pickle";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(dumps(null)[1], DEFAULT_PROTOCOL);
+ * ```
+ */
 export const DEFAULT_PROTOCOL = 4;
 
 const FRAME_TARGET = 64 * 1024;

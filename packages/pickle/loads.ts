@@ -41,7 +41,19 @@ import {
 } from "./_text.ts";
 import { type CheckedLoadsOptions, checkLoadsOptions, type LoadsOptions } from "./_options.ts";
 
-/** The highest pickle protocol ndio reads and writes. */
+/**
+ * The highest pickle protocol ndio reads and writes.
+ *
+ * @example Writing at the highest protocol
+ * ```ts
+ * import { dumps, HIGHEST_PROTOCOL, loads } from "@ndio/pickle";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = dumps("seed", { protocol: HIGHEST_PROTOCOL });
+ * assert.equal(bytes[1], 5);
+ * assert.equal(loads(bytes), "seed");
+ * ```
+ */
 export const HIGHEST_PROTOCOL = 5;
 
 const FORMAT = "pickle";
