@@ -42,6 +42,7 @@ export { decodeNpz } from "./decode.ts";
 export {
   encodeNpz,
   type NpzArrays,
+  type NpzBlocks,
   npzMembers,
   NpzWriter,
   savez,
