@@ -23,6 +23,12 @@ export const READ_OPTIONS: OptionSpecs = {
   dtype: { type: "string", value: "D", help: 'text input: the dtype to read ("<i8", "float32")' },
   skiprows: { type: "string", value: "N", help: "text input: skip the first N lines" },
   usecols: { type: "string", value: "L", help: 'text input: read only these columns ("0,2,-1")' },
+  limit: {
+    type: "string",
+    multiple: true,
+    value: "NAME=N",
+    help: 'a reader limit, such as "maxHeaderSize=64KiB" or "max-members=10" (see RELIABILITY.md)',
+  },
 };
 
 /** Options for writing (savetxt's, savez_compressed's, pickle's). */
@@ -94,6 +100,7 @@ function delimiterFor(path: string): string | undefined {
 /** Checks the values of the read and write options, throwing a usage error for a bad one. */
 export function checkOptions(values: Values): void {
   convertedOptions(values);
+  parseLimits((values.limit as string[] | undefined) ?? []);
 }
 
 /** The value of each option, converted: escapes decoded, numbers parsed. */
@@ -133,6 +140,87 @@ export function parseDTypeOption(text: string): DType {
       })`,
     );
   }
+}
+
+/**
+ * The reader limits by option name, and the built-in plugins that take each.
+ * Pickle limits also bound the pickles inside .npy/.npz object arrays.
+ */
+const LIMITS: Readonly<Record<string, readonly string[]>> = {
+  maxHeaderSize: ["npy", "npz"],
+  maxMembers: ["npz"],
+  maxMemberSize: ["npz"],
+  maxTotalSize: ["npz"],
+  maxLineLength: ["text"],
+  maxColumns: ["text"],
+  maxBytes: ["text"],
+  maxMemo: ["pickle"],
+  maxStack: ["pickle"],
+  maxNesting: ["pickle"],
+  maxAllocation: ["pickle"],
+  maxOpcodes: ["pickle"],
+};
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  t: 1e12,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** `--limit NAME=N` values: names in camelCase or kebab-case, numbers with an optional unit. */
+function parseLimits(given: readonly string[]): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const text of given) {
+    const eq = text.indexOf("=");
+    const name = text.slice(0, eq).trim().replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (eq < 0 || LIMITS[name] === undefined) {
+      throw new UsageError(
+        `option "--limit" needs NAME=N with NAME one of ${
+          Object.keys(LIMITS).map((n) => `"${n}"`).join(", ")
+        }, not "${text}"`,
+      );
+    }
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text.slice(eq + 1));
+    const unit = m === null ? undefined : SIZE_UNITS[m[2]!.toLowerCase()];
+    const value = m === null || unit === undefined ? NaN : Number(m[1]) * unit;
+    if (!Number.isSafeInteger(value)) {
+      throw new UsageError(
+        `option "--limit" needs a whole number for "${name}", such as "1000", "64KiB" or "2GB", not "${
+          text.slice(eq + 1)
+        }"`,
+      );
+    }
+    limits.set(name, value);
+  }
+  return limits;
+}
+
+/**
+ * The limits a plugin takes: a built-in plugin those of its format (a limit
+ * may be meant for the other input of `diff`), a third-party plugin all.
+ */
+function limitOptions(plugin: FormatPlugin, limits: Map<string, number>): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  const pickleOptions: Record<string, unknown> = {};
+  for (const [name, value] of limits) {
+    const users = LIMITS[name]!;
+    if (!BUILTIN.has(plugin.id) || users.includes(plugin.id)) options[name] = value;
+    else if (users.includes("pickle") && (plugin.id === "npy" || plugin.id === "npz")) {
+      pickleOptions[name] = value;
+    }
+  }
+  if (Object.keys(pickleOptions).length > 0) options.pickleOptions = pickleOptions;
+  return options;
 }
 
 const PLUGIN_NAMES: Readonly<Record<string, string>> = {
@@ -176,7 +264,10 @@ export function readOptions(
   writer?: FormatPlugin,
 ): PluginOptions {
   const given = convertedOptions(values);
-  const options = pluginOptions(plugin, given, READERS, "input", WRITERS, writer);
+  const options = {
+    ...pluginOptions(plugin, given, READERS, "input", WRITERS, writer),
+    ...limitOptions(plugin, parseLimits((values.limit as string[] | undefined) ?? [])),
+  };
   if (plugin.id === "text" && options.delimiter === undefined) {
     const delimiter = delimiterFor(path);
     if (delimiter !== undefined) options.delimiter = delimiter;

@@ -49,6 +49,22 @@ const DATETIME_UNITS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether `unit` is a time unit of `datetime64`/`timedelta64`.
+ *
+ * @example
+ * ```ts
+ * import { isDateTimeUnit } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(isDateTimeUnit("ns"));
+ * assert.ok(!isDateTimeUnit("min"));
+ * ```
+ */
+export function isDateTimeUnit(unit: string): unit is DateTimeUnit {
+  return DATETIME_UNITS.has(unit);
+}
+
+/**
  * A field name in a structured descr: a name, or `[title, name]`.
  */
 export type DescrName = string | readonly [title: string, name: string];

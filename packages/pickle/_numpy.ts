@@ -3,8 +3,8 @@
 // Every argument is checked; nothing here runs code from the pickle.
 
 import {
-  type DateTimeUnit,
   DType,
+  isDateTimeUnit,
   NDArray,
   NumpyScalar,
   PyByteArray,
@@ -43,22 +43,6 @@ export class ArrayHolder {
 }
 
 const DESCR_CODE = /^([biufcSUVMmO?])(\d*)$/;
-const UNITS = new Set<string>([
-  "Y",
-  "M",
-  "W",
-  "D",
-  "h",
-  "m",
-  "s",
-  "ms",
-  "us",
-  "ns",
-  "ps",
-  "fs",
-  "as",
-  "generic",
-]);
 
 export function isInt(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value);
@@ -249,11 +233,11 @@ function datetimeUnit(
   let unit = info[0];
   if (unit instanceof Uint8Array) unit = String.fromCharCode(...unit);
   const count = info[1];
-  if (typeof unit !== "string" || !UNITS.has(unit) || !isInt(count) || count < 1) {
+  if (typeof unit !== "string" || !isDateTimeUnit(unit) || !isInt(count) || count < 1) {
     return ctx.fail(`${where} has an invalid datetime unit`);
   }
   if (info.length >= 3 && info[2] !== 1) ctx.fail(`${where} has a datetime unit with a divisor`);
-  return { unit: unit as DateTimeUnit, count };
+  return { unit, count };
 }
 
 /** `_reconstruct(ndarray, shape, typecode)` or `ndarray(shape, ...)`: an array waiting for BUILD. */

@@ -41,7 +41,10 @@ export interface LoadtxtOptions {
   readonly converters?: Converter | Readonly<Record<number, Converter>> | null;
   /** The text encoding of byte input: `"utf-8"` (default) or `"latin1"`. */
   readonly encoding?: "utf-8" | "latin1";
-  /** Restore the shape from a `shape: (...)` header comment (default true). */
+  /**
+   * Restore the shape from a `shape: (...)` or `Original shape: (...)` header
+   * comment when its element count matches the table, row-major (default true).
+   */
   readonly restoreShape?: boolean;
   /** The longest line accepted, in bytes (default 64 MiB). */
   readonly maxLineLength?: number;
@@ -266,9 +269,8 @@ export function shapeResult(reader: TableReader, options: LoadtxtOptions | undef
   const shape = reader.headerShape;
   const restored = options?.restoreShape !== false && shape !== null &&
     array.dtype.fields === null && array.ndim === 2 && shape.length >= 1 &&
-    shape.reduce((a, b) => a * b, 1) === array.size &&
-    // An empty table has no column count to check the header against.
-    (shape.length < 2 || array.size === 0 || shape[shape.length - 1] === array.shape[1]);
+    // Row-major like NumPy's reshape: the seed writes (100, 100, 100) as 10 columns.
+    shape.reduce((a, b) => a * b, 1) === array.size;
   if (restored) {
     array = array.reshape(shape);
   } else {

@@ -355,3 +355,28 @@ print(json.dumps([[str(v) for v in row] for row in a.tolist()]))
     (e: unknown) => e instanceof MalformedError && e.line === 2 && e.column === 2,
   );
 });
+
+Deno.test("live: the seed's text file gets its original shape back", async () => {
+  // As the seed: a 3-d array saved as rows of 10 columns (not its last axis)
+  // under "Original shape"; loading restores it row-major, as NumPy's reshape.
+  const out = await pythonJson<{ text: string; flat: number[] }>(`
+import numpy as np, io, json
+arr = np.random.default_rng(3).integers(1, 100, 8000).reshape(20, 20, 20)
+s = io.StringIO()
+np.savetxt(s, arr.reshape(800, 10), fmt="%d", delimiter="\\t", header="Original shape: (20, 20, 20)")
+print(json.dumps({"text": s.getvalue(), "flat": arr.ravel().tolist()}))
+`);
+  const got = loadtxt(out.text, { delimiter: "\t" });
+  assert.deepEqual(got.shape, [20, 20, 20]);
+  assert.equal(got.dtype.str, "<i8");
+  const values = new BigInt64Array(got.data.buffer, got.data.byteOffset, got.size);
+  assert.deepEqual([...values].map(Number), out.flat);
+});
+
+Deno.test("loadtxt: a shape header whose element count differs is ignored", () => {
+  for (const header of ["# shape: (2, 5)", "# Original shape: (3, 3)", "# shape: ()"]) {
+    assert.deepEqual(loadtxt(`${header}\n1 2\n3 4\n5 6\n`).shape, [3, 2], header);
+  }
+  assert.deepEqual(loadtxt("# shape: (2, 3)\n1 2\n3 4\n5 6\n").shape, [2, 3]);
+  assert.deepEqual(loadtxt("# shape: (6,)\n1 2\n3 4\n5 6\n").shape, [6]);
+});
