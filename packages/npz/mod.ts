@@ -34,6 +34,7 @@ export {
   DEFAULT_NPZ_LIMITS,
   loadNpz,
   type LoadNpzOptions,
+  type NpzBlocksOptions,
   NpzFile,
   type NpzLimits,
   type NpzMember,
