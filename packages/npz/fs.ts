@@ -8,7 +8,7 @@
  * @module
  */
 
-import { ArgumentError, UnsupportedError, urlSource } from "@ndio/core";
+import { ArgumentError, type ByteSource, UnsupportedError, urlSource } from "@ndio/core";
 import { type AtomicWriteOptions, createAtomicFileSink, openFileSource } from "@ndio/core/fs";
 import type { NDArray } from "@ndio/core";
 import {
@@ -194,43 +194,52 @@ export async function savez(
 }
 
 /**
- * `.npy` files to pack into an archive: one file (member `arr_0`), a list
- * (`arr_0`, `arr_1`, …), or an object of member names and files.
+ * `.npy` files to pack into an archive, as paths or byte sources: one
+ * (member `arr_0`), a list (`arr_0`, `arr_1`, …), or an object of member
+ * names and files.
  */
-export type NpyFiles = string | readonly string[] | Readonly<Record<string, string>>;
+export type NpyFiles =
+  | string
+  | ByteSource
+  | readonly (string | ByteSource)[]
+  | Readonly<Record<string, string | ByteSource>>;
 
 /** Options of {@linkcode savezFromNpy}. */
 export interface SavezFromNpyOptions extends SavezFileOptions, NpyHeaderOptions {}
 
-// Reads of the .npy files: a multiple of the 4 MiB deflate piece, so that
-// pieces are views of what was read, never copies.
-const NPY_READ_BYTES = 16 << 20;
+// Reads of the .npy files: one 4 MiB deflate piece each, so pieces are the
+// buffers read, never copies, and few are alive at a time (measured: 16 MiB
+// reads raised the peak RSS of packing 512 MiB from 230 MiB to 271 MiB).
+const NPY_READ_BYTES = 4 << 20;
 
-function npyFileMembers(files: NpyFiles): [string, string][] {
-  if (typeof files === "string") return [["arr_0", files]];
+function isSource(value: unknown): value is ByteSource {
+  return value !== null && typeof value === "object" &&
+    typeof (value as ByteSource).read === "function" &&
+    typeof (value as ByteSource).byteLength === "number";
+}
+
+function npyFileMembers(files: NpyFiles): [string, string | ByteSource][] {
+  const file = (value: unknown, what: string): string | ByteSource => {
+    if (typeof value === "string" || isSource(value)) return value;
+    throw new ArgumentError("path-invalid", `${what} is neither a path nor a byte source`);
+  };
+  if (typeof files === "string" || isSource(files)) return [["arr_0", files]];
   if (Array.isArray(files)) {
-    return (files as readonly unknown[]).map((file, i) => {
-      if (typeof file !== "string") {
-        throw new ArgumentError("path-invalid", `file ${i} is not a path: ${String(file)}`);
-      }
-      return [`arr_${i}`, file];
-    });
+    return (files as readonly unknown[]).map((f, i) => [`arr_${i}`, file(f, `file ${i}`)]);
   }
   if (files === null || typeof files !== "object") {
-    throw new ArgumentError("path-invalid", "the .npy files must be paths");
+    throw new ArgumentError("path-invalid", "the .npy files must be paths or byte sources");
   }
-  return Object.entries(files).map(([name, file]) => {
-    if (typeof file !== "string") {
-      throw new ArgumentError("path-invalid", `the file named "${name}" is not a path`);
-    }
-    return [name, file];
-  });
+  return Object.entries(files).map((
+    [name, f],
+  ) => [name, file(f, `the file named "${name}"`)]);
 }
 
 /**
- * Packs `.npy` files into an `.npz` file (stored, or compressed with
+ * Packs `.npy` files (paths, or byte sources such as `openFileSource`
+ * gives) into an `.npz` file (stored, or compressed with
  * `compress: true`) in bounded memory: each file's data is read and
- * written in 16 MiB pieces, never whole, so files larger than memory can
+ * written in 4 MiB pieces, never whole, so files larger than memory can
  * be packed. The archive's bytes are those `savez` writes for the loaded
  * arrays; it is written atomically, and nothing is left on failure.
  * Object arrays, whose data is one pickle, cannot be packed this way.
@@ -263,16 +272,18 @@ export async function savezFromNpy(
   const writer = createNpzWriter(path, options);
   try {
     for (const [name, file] of members) {
-      using source = openFileSource(file);
+      using opened = typeof file === "string" ? openFileSource(file) : null;
+      const source = opened ?? file as ByteSource;
+      const what = typeof file === "string" ? `file "${file}"` : `.npy of member "${name}"`;
       const header = await readNpyHeader(source, options);
       if (header.dataLength === null) {
         throw new UnsupportedError(
           "npz-npy-object",
-          `"${file}" holds an object array ("${header.dtype.str}"), which cannot be packed in blocks`,
+          `the ${what} holds an object array ("${header.dtype.str}"), which cannot be packed in blocks`,
           { format: "npy" },
         );
       }
-      checkDataLength(header, source.byteLength - header.dataOffset, 0, `file "${file}"`);
+      checkDataLength(header, source.byteLength - header.dataOffset, 0, what);
       const { dataOffset, dataLength } = header;
       const blocks = async function* (): AsyncGenerator<Uint8Array> {
         for (let at = 0; at < dataLength; at += NPY_READ_BYTES) {

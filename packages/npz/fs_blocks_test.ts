@@ -4,7 +4,15 @@
 // failure midway leaves no file behind.
 
 import assert from "node:assert/strict";
-import { ArgumentError, DType, NDArray, slice, TruncatedError, UnsupportedError } from "@ndio/core";
+import {
+  ArgumentError,
+  bytesSource,
+  DType,
+  NDArray,
+  slice,
+  TruncatedError,
+  UnsupportedError,
+} from "@ndio/core";
 import { npyHeaderFields } from "@ndio/npy";
 import { load, save } from "@ndio/npy/fs";
 import { python, pythonJson } from "../../testing/python.ts";
@@ -114,6 +122,22 @@ print(json.dumps(out))`,
       );
       assert.deepEqual(same, names.map(() => true));
     }
+    // Byte sources as well as paths; anything else is an argument error.
+    await savezFromNpy(`${dir}/sources.npz`, {
+      c: files.c!,
+      be: bytesSource(await Deno.readFile(files.be!)),
+    });
+    assertSameBytes(
+      await Deno.readFile(`${dir}/sources.npz`),
+      await Deno.readFile(
+        await savez(`${dir}/sources_whole.npz`, { c: arrays.c!, be: arrays.be! }),
+      ),
+      "sources",
+    );
+    await assert.rejects(
+      savezFromNpy(`${dir}/bad.npz`, [files.c!, 3 as unknown as string]),
+      (e: unknown) => e instanceof ArgumentError && /file 1 is neither/.test(e.message),
+    );
     // One path is arr_0, a list arr_0, arr_1, … as np.savez names positional arrays.
     await savezFromNpy(`${dir}/one.npz`, files.be!);
     await savezFromNpy(`${dir}/two.npz`, [files.be!, files.scalar!]);
