@@ -43,6 +43,7 @@ export { decodeNpz } from "./decode.ts";
 export {
   encodeNpz,
   type NpzArrays,
+  type NpzBlocks,
   npzMembers,
   NpzWriter,
   savez,
