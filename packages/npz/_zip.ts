@@ -464,3 +464,18 @@ export function endRecords(count: number, offset: number, size: number): Uint8Ar
   put32(out, at + 16, Math.min(offset, U32_MAX));
   return out;
 }
+
+/** Checks a member's CRC-32. */
+export function checkCrc(entry: CentralEntry, crc: number, dataOffset: number): void {
+  if (crc !== entry.crc) {
+    throw new MalformedError(
+      "zip-crc-mismatch",
+      `member "${entry.name}" is corrupt: its CRC-32 is ${hex(crc)}, not ${hex(entry.crc)}`,
+      { format: "npz", offset: dataOffset, key: entry.name },
+    );
+  }
+}
+
+function hex(n: number): string {
+  return "0x" + n.toString(16).padStart(8, "0");
+}

@@ -8,9 +8,8 @@ import { ArgumentError, type NDArray } from "@ndio/core";
 import { decodeNpy } from "@ndio/npy";
 import { inflateSyncBounded } from "./_codec.ts";
 import { crc32 } from "./_crc32.ts";
-import { METHOD_STORED } from "./_zip.ts";
+import { checkCrc, METHOD_STORED } from "./_zip.ts";
 import {
-  checkCrc,
   checkDuplicates,
   checkMember,
   checkTotal,

@@ -34,6 +34,7 @@ export {
   DEFAULT_NPZ_LIMITS,
   loadNpz,
   type LoadNpzOptions,
+  type NpzBlocksOptions,
   NpzFile,
   type NpzLimits,
   type NpzMember,
@@ -42,6 +43,7 @@ export { decodeNpz } from "./decode.ts";
 export {
   encodeNpz,
   type NpzArrays,
+  type NpzBlocks,
   npzMembers,
   NpzWriter,
   savez,

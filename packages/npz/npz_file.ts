@@ -32,6 +32,7 @@ import {
 } from "@ndio/npy";
 import {
   type CentralEntry,
+  checkCrc,
   checkSupported,
   END_LENGTH,
   findEnd,
@@ -48,6 +49,8 @@ import {
   ZIP64_LOCATOR_LENGTH,
 } from "./_zip.ts";
 import { type Codec, inflatePrefix, webCodec } from "./_codec.ts";
+import { DEFAULT_READ_BYTES } from "./_member_reader.ts";
+import { memberBlocks } from "./_member_blocks.ts";
 
 /** Limits that keep a hostile archive from costing unbounded memory or time. */
 export interface NpzLimits {
@@ -80,6 +83,24 @@ export const DEFAULT_NPZ_LIMITS: Required<NpzLimits> = {
 export interface LoadNpzOptions extends NpzLimits, DecodeNpyOptions, ReadNpyIndexOptions {
   /** For URLs: the fetch function and request headers. */
   readonly url?: UrlSourceOptions;
+}
+
+/** Options of {@linkcode NpzFile.blocks}. */
+export interface NpzBlocksOptions {
+  /** About how many bytes of data one block holds (default 8 MiB; at least one row). */
+  readonly blockBytes?: number;
+  /**
+   * The most bytes of the archive read at once (default 4 MiB): a deflated
+   * member is read and inflated in chunks of this size.
+   */
+  readonly readBytes?: number;
+  /**
+   * Whether to check the member's CRC-32 (default true). It is checked once
+   * the whole member has been read, before the last block is given out; a
+   * mismatch is an error after the earlier blocks were given out, so a
+   * consumer writing blocks somewhere should discard them on error.
+   */
+  readonly verify?: boolean;
 }
 
 /** A member of an archive, as its central directory describes it. */
@@ -335,17 +356,6 @@ export function checkMember(entry: CentralEntry, options: NpzLimits | undefined)
   }
 }
 
-/** Checks a member's CRC-32. */
-export function checkCrc(entry: CentralEntry, crc: number, dataOffset: number): void {
-  if (crc !== entry.crc) {
-    throw new MalformedError(
-      "zip-crc-mismatch",
-      `member "${entry.name}" is corrupt: its CRC-32 is ${hex(crc)}, not ${hex(entry.crc)}`,
-      { format: "npz", offset: dataOffset, key: entry.name },
-    );
-  }
-}
-
 /** Decodes a `.npy` member, saying which member an error is in. */
 export function withMember<T>(entry: CentralEntry, run: () => T): T {
   try {
@@ -388,6 +398,21 @@ export function checkDuplicates(entries: readonly CentralEntry[]): void {
     }
     seen.add(entry.name);
   }
+}
+
+function positiveOption(
+  options: NpzBlocksOptions | undefined,
+  name: "blockBytes" | "readBytes",
+  fallback: number,
+): number {
+  const value = options?.[name] ?? fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ArgumentError(
+      "option-invalid",
+      `${name} must be a positive integer, not ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 function lookupError(name: string, files: readonly string[]): never {
@@ -661,6 +686,63 @@ export class NpzFile implements Disposable, Iterable<string> {
   }
 
   /**
+   * Reads a `.npy` member as blocks of rows along its first axis, in memory
+   * bounded by the block and read sizes whatever the member's size: each
+   * block is an array `[rows, ...shape.slice(1)]`, and writing them one
+   * after another (with `NpyStreamWriter`) gives the whole array, as
+   * `readNpyBlocks` does for a `.npy`. A deflated member is read in chunks
+   * and inflated as it streams; inflation stops at the declared size (a zip
+   * bomb is an error, never an allocation of its inflated size); the CRC-32
+   * is checked before the last block is given out. A 0-d array is one block
+   * of shape `[]`; an array with no rows, one empty block.
+   *
+   * A C-order member (or one of at most one dimension) is read once. A
+   * Fortran-order member's rows are spread through all its data: a stored
+   * one is read in part for each block, then once more for its CRC-32; a
+   * deflated one is inflated once per block, so give it large blocks.
+   * Object arrays (one pickle) cannot be read in blocks.
+   *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ x: arange(10).reshape([5, 2]) }, { compress: true }));
+   * const shapes = [];
+   * for await (const block of npz.blocks("x", { blockBytes: 32 })) shapes.push(block.shape);
+   * assert.deepEqual(shapes, [[2, 2], [2, 2], [1, 2]]);
+   * ```
+   *
+   * @param name The member, with or without `.npy`.
+   * @param options The block size, the read size, and whether to check the CRC-32.
+   * @returns The blocks, in order.
+   */
+  async *blocks(name: string, options?: NpzBlocksOptions): AsyncGenerator<NDArray> {
+    const entry = this.#entry(name);
+    const blockBytes = positiveOption(options, "blockBytes", 8 << 20);
+    const readBytes = positiveOption(options, "readBytes", DEFAULT_READ_BYTES);
+    const verify = options?.verify ?? true;
+    if (typeof verify !== "boolean") {
+      throw new ArgumentError("option-invalid", `verify must be a boolean, not ${String(verify)}`);
+    }
+    if (!entry.name.endsWith(".npy")) {
+      throw new ArgumentError("npz-not-an-array", `member "${entry.name}" is not a .npy file`);
+    }
+    checkMember(entry, this.#options);
+    const { dataOffset } = await this.#locate(entry, false);
+    const access = {
+      source: this.#source,
+      entry,
+      dataOffset,
+      codec: this.#codec,
+      readBytes,
+      verify,
+    };
+    yield* memberBlocks(access, blockBytes, this.#options);
+  }
+
+  /**
    * Reads only the `.npy` header of a member: a stored member's first bytes,
    * or as little of a deflated member as holds its header.
    *
@@ -852,10 +934,6 @@ export class NpzFile implements Disposable, Iterable<string> {
   #decode(entry: CentralEntry, bytes: Uint8Array): NDArray {
     return withMember(entry, () => decodeNpy(bytes, this.#options));
   }
-}
-
-function hex(n: number): string {
-  return "0x" + n.toString(16).padStart(8, "0");
 }
 
 /**

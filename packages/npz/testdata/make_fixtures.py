@@ -170,6 +170,22 @@ def main():
         zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = saved
     record("zip64", {k + ".npy": v for k, v in z64.items()}, ["deflate", "zip64 end record", "zip64 central extra"])
 
+    # Fortran order in more than two dimensions, stored and deflated: a
+    # member read in blocks of rows gathers each block from all of its data.
+    fortran = {
+        "f3": np.asfortranarray(np.arange(7 * 5 * 3, dtype="<f4").reshape(7, 5, 3)),
+        "f2": np.asfortranarray(np.arange(9 * 4, dtype=">i2").reshape(9, 4)),
+        "c2": np.arange(6 * 4, dtype="<u8").reshape(6, 4),
+    }
+    np.savez(os.path.join(GOOD, "fortran.npz"), **fortran)
+    record("fortran", {k + ".npy": v for k, v in fortran.items()}, ["stored", "fortran order"])
+    np.savez_compressed(os.path.join(GOOD, "fortran_compressed.npz"), **fortran)
+    record(
+        "fortran_compressed",
+        {k + ".npy": v for k, v in fortran.items()},
+        ["deflate", "fortran order"],
+    )
+
     # An archive comment, and a member that is not .npy.
     path = os.path.join(GOOD, "comment.npz")
     np.savez(path, x=np.arange(4, dtype="<i8"))
@@ -236,6 +252,21 @@ def write_bad():
             struct.pack_into("<I", lying, central + 24, small)
         central = deflated.find(b"PK\x01\x02", central + 4)
     save("lying_size", bytes(lying), "MalformedError", "zip-size-mismatch", "a.npy")
+    # A deflated member whose CRC-32 in the central directory is wrong.
+    wrong_crc = bytearray(deflated)
+    central = deflated.find(b"PK\x01\x02")
+    assert deflated[central + 46 : central + 51] == b"a.npy"
+    struct.pack_into("<I", wrong_crc, central + 16, info.CRC ^ 1)
+    save("bad_crc_deflated", bytes(wrong_crc), "MalformedError", "zip-crc-mismatch", "a.npy")
+    # b.npy (small, so the lie stays plausible for its compressed size)
+    # inflates to fewer bytes than it declares.
+    with zipfile.ZipFile(io.BytesIO(deflated)) as z:
+        info_b = z.getinfo("b.npy")
+    central_b = deflated.find(b"PK\x01\x02", central + 4)
+    assert deflated[central_b + 46 : central_b + 51] == b"b.npy"
+    short = bytearray(deflated)
+    struct.pack_into("<I", short, central_b + 24, info_b.file_size + 1000)
+    save("short_size", bytes(short), "MalformedError", "zip-size-mismatch", "b.npy")
     # A stored member whose sizes point past the end of the archive.
     lying_stored = bytearray(plain)
     central = plain.find(b"PK\x01\x02")
