@@ -100,8 +100,9 @@ export function missReasons(r: ReasonInput): Record<string, string> {
         "keeps, skips it (details in ## npy below)."
       : PAGE_FAULTS + firstTouch(r, dataset) +
         " Both sides ask for huge pages for this buffer (ndio through FFI when FFI is " +
-        "allowed, as here), so what is left is the kernel finding free 2 MiB blocks and the " +
-        "copy (details in ## npy below).";
+        "allowed, as here) and ndio reads it in parallel parts, so what is left is how fast " +
+        "this VM hands out and zeroes fresh memory, which varies by an order of magnitude " +
+        "between allocations (details in ## npy below).";
   const npySave = (dataset: string) => {
     const c = r.cases.find((c) => c.variant === "npy.save" && c.dataset.id === dataset);
     const plain = ceilingRates(r, "ceiling.write", dataset === SEED ? F8_8MB : dataset);
