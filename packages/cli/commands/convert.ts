@@ -21,6 +21,7 @@ import {
   writeOptions,
 } from "../_plugin_options.ts";
 import { Progress } from "../_progress.ts";
+import { streamNpzMember } from "../_stream_member.ts";
 
 /** Adapts content to what `plugin` holds, naming the input in errors. */
 export function contentFor(
@@ -140,8 +141,23 @@ and no temporary file remains. Escapes such as \\t are understood in option valu
     const outOptions = writeOptions(ctx, writer, outPath, values, input.plugin);
     const progress = new Progress(ctx.output, "converting", 0);
     try {
-      const content = await readInput(input, options, progress);
       const name = values.name as string | undefined;
+      if (input.plugin.id === "npz" && writer.id === "npy") {
+        // One member to .npy streams, in memory bounded by the block size.
+        const streamed = await streamNpzMember(input, outPath, name, options, progress);
+        if (streamed !== null) {
+          progress.finish();
+          const { dtype, shape } = streamed;
+          note(
+            ctx,
+            `wrote "${outPath}": npy, ${dtype} (${shape.join(", ")}${
+              shape.length === 1 ? "," : ""
+            }), ${grouped(streamed.bytes)} bytes`,
+          );
+          return 0;
+        }
+      }
+      const content = await readInput(input, options, progress);
       await writeConverted(ctx, content, inPath, outPath, writer, name, outOptions, progress);
     } finally {
       progress.finish();
