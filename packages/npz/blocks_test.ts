@@ -341,3 +341,31 @@ emit(None, f)
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("get() with streamAbove: 0 inflates chunks into the array: same arrays, same errors", async () => {
+  for (const [archive, { members }] of Object.entries(good)) {
+    const bytes = await Deno.readFile(new URL(`good/${archive}.npz`, here));
+    using whole = await loadNpz(bytes);
+    using streamed = await loadNpz(bytes, { streamAbove: 0 });
+    using file = await fs.loadNpz(new URL(`good/${archive}.npz`, here).pathname, {
+      streamAbove: 0,
+    });
+    for (const member of members) {
+      if (member === "obj.npy") continue;
+      const want = await whole.bytes(member);
+      assert.deepEqual(await streamed.bytes(member), want, `${archive}/${member}`);
+      assert.deepEqual(await file.bytes(member), want, `${archive}/${member} (fs)`);
+    }
+  }
+  for (const [name, { error, code, member }] of Object.entries(bad)) {
+    await assert.rejects(async () => {
+      const bytes = await Deno.readFile(new URL(`bad/${name}.npz`, here));
+      using npz = await loadNpz(bytes, { streamAbove: 0 });
+      for (const entry of npz.names) await npz.bytes(entry);
+    }, errorCheck(error, code, member));
+  }
+  const archive = await bomb(64 << 20, 4096);
+  using npz = await loadNpz(archive, { streamAbove: 0 });
+  await assert.rejects(npz.get("a"), errorCheck("MalformedError", "zip-size-mismatch", "a.npy"));
+  await assert.rejects(loadNpz(archive, { streamAbove: -1 }), ArgumentError);
+});
