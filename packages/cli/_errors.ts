@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ArgumentError, NdioError, NotDetectedError } from "@ndio/core";
+import { ArgumentError, LimitError, NdioError, NotDetectedError } from "@ndio/core";
 
 /** A mistake in the command line: exit code 2, with a pointer to the help. */
 export class UsageError extends Error {
@@ -84,6 +84,12 @@ function describeOne(error: unknown): string {
     // The library's advice names its options; on the command line it is a flag.
     const what = error.message.replace(/; to decode it, pass allowPickle.*$/s, "");
     return `${what}; to decode it, pass --allow-pickle (nothing in it is run)`;
+  }
+  if (error instanceof LimitError) {
+    return error.message.replace(
+      /\(raise it in the options to allow more\)$/,
+      `(raise it with --limit ${error.limit}=N)`,
+    );
   }
   if (error instanceof NotDetectedError && error.tried.length > 0) {
     return `${error.message}; name its format with --from`;

@@ -218,62 +218,137 @@ export interface AtomicWriteOptions {
   readonly fsync?: boolean;
 }
 
-function tempPathFor(path: string): string {
+const TEMP_SUFFIX = ".ndio-tmp";
+// Concurrent writers of one target each hold a slot; more than this many at
+// once is refused rather than probed for ever.
+const MAX_SLOTS = 256;
+
+function splitPath(path: string): { dir: string; base: string } {
   const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  const dir = path.slice(0, slash + 1);
-  const base = path.slice(slash + 1);
+  return { dir: path.slice(0, slash + 1), base: path.slice(slash + 1) };
+}
+
+/** A temporary file with a random name, where file locks cannot tell debris from a live write. */
+function openRandomTemp(path: string): { file: Deno.FsFile; temp: string } {
+  const { dir, base } = splitPath(path);
   const random = crypto.getRandomValues(new Uint32Array(2)).reduce(
     (s, n) => s + n.toString(36),
     "",
   );
-  return `${dir}.${base}.${Deno.pid}-${random}.ndio-tmp`;
+  const temp = `${dir}.${base}.${random}${TEMP_SUFFIX}`;
+  return { file: Deno.openSync(temp, { write: true, createNew: true, mode: 0o644 }), temp };
 }
 
 /**
- * Removes the temporary files that killed writers of `path` left behind:
- * those named for the same target by a process that no longer runs. Only
- * where process ids can be checked (`/proc`); elsewhere nothing is removed.
+ * Takes `temp` if no live writer holds it: creates it, or opens the one
+ * there, takes an exclusive lock without waiting, and checks that the name
+ * still leads to the locked file, a plain file with one name (not one
+ * renamed over its target meanwhile, nor a link planted there). A writer
+ * holds its lock until its file is renamed or removed, and the kernel drops
+ * the lock of a killed process, so a file that can be taken is new or a
+ * killed writer's debris (emptied and reused). Null when a live writer
+ * holds it (or, with `create` false, when there is none).
  */
-function removeStaleTemps(path: string): void {
-  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  const dir = path.slice(0, slash + 1);
-  const base = path.slice(slash + 1);
-  const prefix = `.${base}.`;
-  try {
-    Deno.statSync("/proc/self");
-  } catch {
-    return;
-  }
-  try {
-    for (const entry of Deno.readDirSync(dir === "" ? "." : dir)) {
-      const name = entry.name;
-      if (!entry.isFile || !name.startsWith(prefix) || !name.endsWith(".ndio-tmp")) continue;
-      const match = /^(\d+)-[0-9a-z]+\.ndio-tmp$/.exec(name.slice(prefix.length));
-      if (match === null || Number(match[1]) === Deno.pid) continue;
+function takeTemp(temp: string, create: boolean): Deno.FsFile | null {
+  // Another writer renaming its file away meanwhile makes us look again; a
+  // name that keeps changing is left as busy.
+  for (let attempt = 0; attempt < 16; attempt++) {
+    let file: Deno.FsFile | null = null;
+    if (create) {
       try {
-        Deno.statSync(`/proc/${match[1]}`);
-        continue; // Its writer may still be running.
-      } catch {
-        // The writer is gone: the file is debris.
-      }
-      try {
-        Deno.removeSync(dir + name);
-      } catch {
-        // Removed by someone else, or not ours to remove.
+        // O_EXCL: never follows a link planted at the name.
+        file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o644 });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
       }
     }
-  } catch {
-    // An unreadable directory: the write itself will report the problem.
+    if (file === null) {
+      try {
+        file = Deno.openSync(temp, { write: true });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        if (!create) return null;
+        continue;
+      }
+    }
+    let taken = false;
+    try {
+      if (!file.tryLockSync(true)) return null;
+      const held = file.statSync();
+      let named: Deno.FileInfo | null = null;
+      try {
+        named = Deno.lstatSync(temp);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+      if (named !== null && (!named.isFile || named.nlink !== 1)) {
+        throw new NdioError(
+          "temp-invalid",
+          `"${temp}" is in the way of the atomic write and is not a temporary file of it`,
+        );
+      }
+      if (named === null || named.ino !== held.ino || named.dev !== held.dev) {
+        if (!create) return null;
+        continue;
+      }
+      // Nothing is changed before these checks.
+      if (held.size > 0) file.truncateSync(0);
+      taken = true;
+      return file;
+    } finally {
+      if (!taken) file.close();
+    }
   }
+  return null;
+}
+
+/**
+ * The temporary file of a write of `path`: the first free slot
+ * `.NAME.SLOT.ndio-tmp` in its directory, locked while the write runs. A
+ * killed writer's slot is taken over by the next write of the same target;
+ * debris in the slots after it is removed too. A few system calls a write,
+ * whatever the directory holds.
+ */
+function openSlotTemp(path: string): { file: Deno.FsFile; temp: string } {
+  const { dir, base } = splitPath(path);
+  const slotPath = (slot: number) => `${dir}.${base}.${slot}${TEMP_SUFFIX}`;
+  for (let slot = 0; slot < MAX_SLOTS; slot++) {
+    const file = takeTemp(slotPath(slot), true);
+    if (file === null) continue;
+    // Debris of killed writers in later slots (left when writers ran
+    // concurrently); usually the next name does not exist.
+    for (let later = slot + 1; later < MAX_SLOTS; later++) {
+      const name = slotPath(later);
+      try {
+        Deno.lstatSync(name);
+      } catch {
+        break;
+      }
+      try {
+        const debris = takeTemp(name, false);
+        if (debris !== null) {
+          Deno.removeSync(name);
+          debris.close();
+        }
+      } catch {
+        // Not ours to remove.
+      }
+    }
+    return { file, temp: slotPath(slot) };
+  }
+  throw new NdioError(
+    "too-many-writers",
+    `"${path}" already has ${MAX_SLOTS} writes in progress`,
+  );
 }
 
 /**
  * Opens an atomic writer for `path`: bytes go to a temporary file in the
  * same directory; `commit()` renames it over `path`, `abort()` (or disposal
  * without commit) deletes it. A crash leaves the previous file intact;
- * the temporary file a killed process leaves (`.NAME.PID-RANDOM.ndio-tmp`)
- * is removed by the next write of the same target, once that process is
- * gone (where `/proc` tells).
+ * the temporary file a killed process leaves (`.NAME.SLOT.ndio-tmp`, locked
+ * while its writer runs) is taken over or removed by the next write of the
+ * same target (not on Windows, where temporary names are random).
  *
  * @example
  * ```ts
@@ -295,9 +370,8 @@ export function createAtomicFileSink(path: string, options?: AtomicWriteOptions)
   if (typeof path !== "string" || path === "") {
     throw new ArgumentError("path-invalid", "a file path is needed");
   }
-  removeStaleTemps(path);
-  const temp = tempPathFor(path);
-  const file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o644 });
+  const closeFirst = Deno.build.os === "windows";
+  const { file, temp } = closeFirst ? openRandomTemp(path) : openSlotTemp(path);
   let position = 0;
   let state: "open" | "committed" | "aborted" = "open";
   const writeAll = (chunk: Uint8Array) => {
@@ -307,15 +381,25 @@ export function createAtomicFileSink(path: string, options?: AtomicWriteOptions)
   const abort = (): Promise<void> => {
     if (state !== "open") return Promise.resolve();
     state = "aborted";
+    // Removed before it is closed: its lock keeps the name ours until gone.
+    if (!closeFirst) {
+      try {
+        Deno.removeSync(temp);
+      } catch {
+        // Nothing to remove.
+      }
+    }
     try {
       file.close();
     } catch {
-      // Already closed by a failed write.
+      // Already closed.
     }
-    try {
-      Deno.removeSync(temp);
-    } catch {
-      // Nothing to remove.
+    if (closeFirst) {
+      try {
+        Deno.removeSync(temp);
+      } catch {
+        // Nothing to remove.
+      }
     }
     return Promise.resolve();
   };
@@ -356,9 +440,12 @@ export function createAtomicFileSink(path: string, options?: AtomicWriteOptions)
     commit: () =>
       guard(() => {
         if (options?.fsync ?? true) file.syncSync();
-        file.close();
+        // Renamed while still locked, so no other writer can take the file
+        // between the rename and the close (Windows: closed first).
+        if (closeFirst) file.close();
         Deno.renameSync(temp, path);
         state = "committed";
+        if (!closeFirst) file.close();
       }),
     abort,
     [Symbol.asyncDispose]: abort,

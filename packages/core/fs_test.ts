@@ -88,22 +88,56 @@ Deno.test("allocateBuffer: zeroed buffers of any size, huge pages asked for from
   }
 });
 
-Deno.test("the next atomic write removes the temp files of killed writers of the same target", async () => {
+Deno.test("the next atomic write takes over or removes the temp files of killed writers of the same target", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/out.npy`;
-  // No process has pid 4194305 (over Linux's pid_max); this process's own
-  // temp file may belong to a write in progress; other targets are not ours.
-  const stale = ".out.npy.4194305-abc123.ndio-tmp";
-  const live = `.out.npy.${Deno.pid}-def456.ndio-tmp`;
-  const other = ".other.npy.4194305-abc123.ndio-tmp";
-  for (const name of [stale, live, other]) {
-    await Deno.writeFile(`${dir}/${name}`, new Uint8Array(1));
+  const slot = (n: number, base = "out.npy") => `.${base}.${n}.ndio-tmp`;
+  // Debris (unlocked) in slots 0, 1 and 3; slot 2 held by a live writer
+  // (its lock); another target's debris, which is not ours.
+  for (const name of [slot(0), slot(1), slot(2), slot(3), slot(0, "other.npy")]) {
+    await Deno.writeFile(`${dir}/${name}`, new Uint8Array([9, 9, 9]));
   }
-  await writeFileAtomic(path, new Uint8Array([7]));
-  const expected = [live, other, "out.npy"].sort();
-  assert.deepEqual(
-    await listDir(dir),
-    Deno.build.os === "linux" ? expected : [...expected, stale].sort(),
-  );
+  using live = await Deno.open(`${dir}/${slot(2)}`, { write: true });
+  assert.ok(live.tryLockSync(true));
+  await writeFileAtomic(path, new Uint8Array([7]), { fsync: false });
+  // Slot 0 was emptied, reused and renamed; 1 and 3 removed; 2 left alone.
+  assert.deepEqual([...await Deno.readFile(path)], [7]);
+  const expected = Deno.build.os === "windows"
+    ? [slot(0), slot(1), slot(2), slot(3), slot(0, "other.npy"), "out.npy"].sort()
+    : [slot(2), slot(0, "other.npy"), "out.npy"].sort();
+  assert.deepEqual(await listDir(dir), expected);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("concurrent atomic writes of one target take separate temp files", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/out.npy`;
+  const first = createAtomicFileSink(path, { fsync: false });
+  const second = createAtomicFileSink(path, { fsync: false });
+  await first.write(new Uint8Array([1, 1]));
+  await second.write(new Uint8Array([2]));
+  await first.write(new Uint8Array([1]));
+  await second.commit();
+  assert.deepEqual([...await Deno.readFile(path)], [2]);
+  // A write starting now cannot take the first writer's file.
+  const third = createAtomicFileSink(path, { fsync: false });
+  await third.write(new Uint8Array([3]));
+  await first.commit();
+  assert.deepEqual([...await Deno.readFile(path)], [1, 1, 1]);
+  await third.abort();
+  assert.deepEqual(await listDir(dir), ["out.npy"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an atomic write refuses a link planted at its temp name and leaves its target alone", async () => {
+  if (Deno.build.os === "windows") return;
+  const dir = await Deno.makeTempDir();
+  const victim = `${dir}/victim.bin`;
+  await Deno.writeFile(victim, new Uint8Array([5, 5]));
+  await Deno.symlink(victim, `${dir}/.out.npy.0.ndio-tmp`);
+  assert.throws(() => createAtomicFileSink(`${dir}/out.npy`), NdioError);
+  await Deno.link(victim, `${dir}/.b.npy.0.ndio-tmp`);
+  assert.throws(() => createAtomicFileSink(`${dir}/b.npy`), NdioError);
+  assert.deepEqual([...await Deno.readFile(victim)], [5, 5]);
   await Deno.remove(dir, { recursive: true });
 });

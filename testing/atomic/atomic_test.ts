@@ -194,7 +194,7 @@ Deno.test("SIGKILL midway: the old file is intact; the next write removes the ki
       const left = await listDir(dir);
       // The killed process could not clean up: its temp file is there...
       assert.equal(left.length, 2, left.join());
-      assert.match(left[0]!, /^\.a\.npy\.\d+-[0-9a-z]+\.ndio-tmp$/);
+      assert.match(left[0]!, /^\.a\.npy\.0\.ndio-tmp$/);
       // ...until the next write of the same target.
       await save(path, OLD);
       assert.deepEqual(await listDir(dir), ["a.npy"]);
