@@ -121,6 +121,7 @@ Deno.test("blocks: ndio-made members of many dtypes and layouts, stored and defl
     zeros([0, 4], { dtype: "<c16" }),
     zeros([3, 0], { dtype: "<f4" }),
     arange(1, { dtype: "<f8" }).reshape([]),
+    new NDArray([["a", "|b1", [0]]] as never, []), // 0-d with no data bytes
     arange(5000, { dtype: "<i8" }).reshape([50, 100]).copy("F"),
   ];
   for (const compress of [false, true]) {
