@@ -8,7 +8,7 @@
  *   make-text OUT BYTES         about BYTES of np.savetxt-style text (8 columns, "%.18e")
  *   text-to-npy IN OUT          loadtxtBlocks into the stream writer
  *   npy-to-text IN OUT          block reads into savetxtChunks and an atomic file sink
- *   npy-to-npz IN OUT           into a compressed .npz (not streaming: NpzWriter.add takes an array)
+ *   npy-to-npz IN OUT           into a compressed .npz with savezFromNpy (4 MiB pieces)
  *   npz-to-npy IN OUT           back out of it in blocks (NpzFile.blocks inflates as it streams)
  *   compare A B                 two .npy files equal, block by block
  *   check-text-npy NPY BYTES    the .npy read from make-text's output holds its values
@@ -25,8 +25,8 @@
 import { NDArray } from "@ndio/core";
 import { createAtomicFileSink, openFileSource } from "@ndio/core/fs";
 import { type NpyHeader, readNpyBlocks, readNpyHeader } from "@ndio/npy";
-import { createNpyWriter, load } from "@ndio/npy/fs";
-import { createNpzWriter, loadNpz } from "@ndio/npz/fs";
+import { createNpyWriter } from "@ndio/npy/fs";
+import { loadNpz, savezFromNpy } from "@ndio/npz/fs";
 import { loadtxtBlocks, savetxtChunks } from "@ndio/text";
 
 const BLOCK_BYTES = 8 * 1024 * 1024;
@@ -134,11 +134,9 @@ async function npyToText(from: string, to: string): Promise<number> {
 }
 
 async function npyToNpz(from: string, to: string): Promise<number> {
-  const array = await load(from);
-  await using writer = createNpzWriter(to, { compress: true });
-  await writer.add("a", array);
-  await writer.close();
-  return array.nbytes;
+  await savezFromNpy(to, { a: from }, { compress: true });
+  using source = openFileSource(from);
+  return (await readNpyHeader(source)).dataLength!;
 }
 
 async function npzToNpy(from: string, to: string): Promise<number> {

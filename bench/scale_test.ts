@@ -1,20 +1,32 @@
-// The CI-sized scale run: 256 MiB of .npy data and 128 MiB of text, each
-// conversion under a 256 MB peak RSS (less than the 268 MB it moves; the margin
+// The CI-sized scale run: 256 MiB of .npy data, 128 MiB of text and 256
+// MiB packed into a compressed .npz, each capped conversion under a 256 MB peak RSS (less than the 268 MB it moves; the margin
 // absorbs late garbage collection on a loaded CI machine), results
 // verified; and the BENCHMARKS.md section lands outside the generated report.
 
 import assert from "node:assert/strict";
 import { arange } from "@ndio/core";
 import { save } from "@ndio/npy/fs";
-import { recordSection, renderSection, runScale, type ScaleOptions } from "./scale.ts";
+import { savezFromNpy } from "@ndio/npz/fs";
+import {
+  checkNpzMember,
+  recordSection,
+  renderSection,
+  runScale,
+  type ScaleOptions,
+} from "./scale.ts";
 
 const STEP = new URL("./scale_step.ts", import.meta.url).pathname;
 
 Deno.test("scale: 256 MiB of .npy and 128 MiB of text convert under a 256 MB peak RSS", async () => {
-  const options: ScaleOptions = { npyBytes: 256 * 2 ** 20, textBytes: 128 * 2 ** 20, cap: 256e6 };
+  const options: ScaleOptions = {
+    npyBytes: 256 * 2 ** 20,
+    textBytes: 128 * 2 ** 20,
+    npzBytes: 256 * 2 ** 20,
+    cap: 256e6,
+  };
   const steps = await runScale(options);
-  assert.equal(steps.length, 7);
-  for (const step of steps) {
+  assert.equal(steps.length, 11);
+  for (const step of steps.filter((s) => s.capped)) {
     assert.ok(
       step.peakRss <= options.cap,
       `${step.step}: peak RSS ${(step.peakRss / 1e6).toFixed(0)} MB over the cap`,
@@ -23,6 +35,26 @@ Deno.test("scale: 256 MiB of .npy and 128 MiB of text convert under a 256 MB pea
   const moved = steps.find((s) => s.step === "npy-to-npy")!;
   assert.equal(moved.bytes, 256 * 2 ** 20);
   assert.ok(moved.bytes > options.cap, "the data is larger than the memory allowed");
+  const packed = steps.find((s) => s.step === "npy-to-npz")!;
+  assert.equal(packed.capped, true);
+  assert.equal(packed.bytes, 256 * 2 ** 20);
+});
+
+Deno.test("scale: the .npz check notices a member that differs from the .npy", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await save(`${dir}/a.npy`, arange(1000, { dtype: "<f8" }));
+    await savezFromNpy(`${dir}/a.npz`, { a: `${dir}/a.npy` }, { compress: true });
+    await checkNpzMember(`${dir}/a.npz`, `${dir}/a.npy`);
+    const b = await Deno.readFile(`${dir}/a.npy`);
+    b[b.length - 3]! ^= 1;
+    await Deno.writeFile(`${dir}/b.npy`, b);
+    await assert.rejects(checkNpzMember(`${dir}/a.npz`, `${dir}/b.npy`), /data differs/);
+    await save(`${dir}/c.npy`, arange(1000, { dtype: "<i8" }));
+    await assert.rejects(checkNpzMember(`${dir}/a.npz`, `${dir}/c.npy`), /header differs/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("scale: the byte-for-byte comparison notices one changed byte", async () => {

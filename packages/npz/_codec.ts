@@ -15,7 +15,7 @@ export interface Codec {
    * the compressed stream in pieces. `level` undefined means the default.
    */
   deflate(
-    chunks: Iterable<Uint8Array>,
+    chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
     level: number | undefined,
   ): AsyncIterable<Uint8Array>;
   /**
@@ -94,7 +94,7 @@ export function inflatePrefix(
 }
 
 async function* fflateDeflate(
-  chunks: Iterable<Uint8Array>,
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
   level: number | undefined,
 ): AsyncGenerator<Uint8Array> {
   const pending: Uint8Array[] = [];
@@ -113,7 +113,7 @@ async function* fflateDeflate(
 }
 
 async function* streamDeflate(
-  chunks: Iterable<Uint8Array>,
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
 ): AsyncGenerator<Uint8Array> {
   const stream = new CompressionStream("deflate-raw");
   const writer = stream.writable.getWriter();
@@ -126,6 +126,9 @@ async function* streamDeflate(
       throw error;
     }
   })();
+  // A failing input aborts the stream, so the read below fails with the
+  // same error first; this promise is awaited only when reading succeeds.
+  writing.catch(() => {});
   const reader = stream.readable.getReader();
   try {
     while (true) {

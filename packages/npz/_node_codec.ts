@@ -22,10 +22,10 @@ const SMALL_CHUNK = 64 << 10;
  * comes. The cuts depend only on the chunks, so threads or not, the
  * deflated bytes are the same.
  */
-export function* pieces(
-  chunks: Iterable<Uint8Array>,
+export async function* pieces(
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
   size: number,
-): Generator<Uint8Array> {
+): AsyncGenerator<Uint8Array> {
   let gathered: Uint8Array[] = [];
   let gatheredLength = 0;
   const flush = function* (): Generator<Uint8Array> {
@@ -40,7 +40,7 @@ export function* pieces(
     gatheredLength = 0;
     yield piece;
   };
-  for (const chunk of chunks) {
+  for await (const chunk of chunks) {
     if (chunk.length < SMALL_CHUNK) {
       gathered.push(chunk.slice());
       gatheredLength += chunk.length;
@@ -54,7 +54,7 @@ export function* pieces(
 }
 
 async function* deflatePieces(
-  chunks: Iterable<Uint8Array>,
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
   level: number,
   pool: DeflatePool | null,
 ): AsyncGenerator<Uint8Array> {
@@ -68,7 +68,7 @@ async function* deflatePieces(
     pool === null || pool.size === 0
       ? Promise.resolve(deflatePiece(piece, level, last))
       : pool.deflate(piece, level, last).catch(() => deflatePiece(piece, level, last));
-  for (const piece of pieces(chunks, DEFLATE_PIECE)) {
+  for await (const piece of pieces(chunks, DEFLATE_PIECE)) {
     if (previous !== null) {
       pending.push(submit(previous, false));
       if (pending.length >= (pool?.size ?? 0) * 2 + 1) yield await pending.shift()!;

@@ -8,11 +8,25 @@
  * @module
  */
 
-import { ArgumentError, urlSource } from "@ndio/core";
+import { ArgumentError, type ByteSource, UnsupportedError, urlSource } from "@ndio/core";
 import { type AtomicWriteOptions, createAtomicFileSink, openFileSource } from "@ndio/core/fs";
 import type { NDArray } from "@ndio/core";
+import {
+  checkDataLength,
+  type NpyHeaderFields,
+  type NpyHeaderOptions,
+  readNpyHeader,
+} from "@ndio/npy";
 import { type LoadNpzOptions, type NpzFile, openNpzFile } from "./npz_file.ts";
-import { type NpzArrays, npzMembers, NpzWriter, type SavezOptions, useCodec } from "./writer.ts";
+import {
+  blockLayout,
+  type NpzArrays,
+  type NpzBlocks,
+  npzMembers,
+  NpzWriter,
+  type SavezOptions,
+  useCodec,
+} from "./writer.ts";
 import { DEFLATE_PIECE, nodeCodec } from "./_node_codec.ts";
 import { type DeflatePool, deflatePool } from "./_deflate_pool.ts";
 
@@ -51,6 +65,11 @@ export interface NpzFileWriter extends AsyncDisposable {
   readonly path: string;
   /** Adds an array as member `name.npy`. */
   add(name: string, array: NDArray): Promise<void>;
+  /**
+   * Adds member `name.npy` from blocks of an array with a known header,
+   * holding only a few pieces at a time (see `NpzWriter.addBlocks`).
+   */
+  addBlocks(name: string, header: NpyHeaderFields, blocks: NpzBlocks): Promise<void>;
   /** Adds a member holding `bytes` as they are. */
   addBytes(name: string, bytes: Uint8Array): Promise<void>;
   /** Finishes the archive and renames it over the target. */
@@ -114,6 +133,15 @@ export function createNpzWriter(path: string, options?: SavezFileOptions): NpzFi
         useCodec(writer, nodeCodec(array.nbytes > DEFLATE_PIECE ? pool : null));
         await writer.add(name, array);
       }),
+    addBlocks: (name, header, blocks) =>
+      guard(async () => {
+        const { dataLength } = blockLayout(name, header);
+        if (compress && workers > 0 && pool === null && dataLength > DEFLATE_PIECE) {
+          pool = deflatePool(workers);
+        }
+        useCodec(writer, nodeCodec(dataLength > DEFLATE_PIECE ? pool : null));
+        await writer.addBlocks(name, header, blocks);
+      }),
     addBytes: (name, bytes) =>
       guard(async () => {
         useCodec(writer, nodeCodec(null));
@@ -162,6 +190,112 @@ export async function savez(
   const writer = createNpzWriter(path, options);
   for (const [name, array] of members) await writer.add(name, array);
   await writer.close();
+  return writer.path;
+}
+
+/**
+ * `.npy` files to pack into an archive, as paths or byte sources: one
+ * (member `arr_0`), a list (`arr_0`, `arr_1`, …), or an object of member
+ * names and files.
+ */
+export type NpyFiles =
+  | string
+  | ByteSource
+  | readonly (string | ByteSource)[]
+  | Readonly<Record<string, string | ByteSource>>;
+
+/** Options of {@linkcode savezFromNpy}. */
+export interface SavezFromNpyOptions extends SavezFileOptions, NpyHeaderOptions {}
+
+// Reads of the .npy files: one 4 MiB deflate piece each, so pieces are the
+// buffers read, never copies, and few are alive at a time (measured: 16 MiB
+// reads raised the peak RSS of packing 512 MiB from 230 MiB to 271 MiB).
+const NPY_READ_BYTES = 4 << 20;
+
+function isSource(value: unknown): value is ByteSource {
+  return value !== null && typeof value === "object" &&
+    typeof (value as ByteSource).read === "function" &&
+    typeof (value as ByteSource).byteLength === "number";
+}
+
+function npyFileMembers(files: NpyFiles): [string, string | ByteSource][] {
+  const file = (value: unknown, what: string): string | ByteSource => {
+    if (typeof value === "string" || isSource(value)) return value;
+    throw new ArgumentError("path-invalid", `${what} is neither a path nor a byte source`);
+  };
+  if (typeof files === "string" || isSource(files)) return [["arr_0", files]];
+  if (Array.isArray(files)) {
+    return (files as readonly unknown[]).map((f, i) => [`arr_${i}`, file(f, `file ${i}`)]);
+  }
+  if (files === null || typeof files !== "object") {
+    throw new ArgumentError("path-invalid", "the .npy files must be paths or byte sources");
+  }
+  return Object.entries(files).map((
+    [name, f],
+  ) => [name, file(f, `the file named "${name}"`)]);
+}
+
+/**
+ * Packs `.npy` files (paths, or byte sources such as `openFileSource`
+ * gives) into an `.npz` file (stored, or compressed with
+ * `compress: true`) in bounded memory: each file's data is read and
+ * written in 4 MiB pieces, never whole, so files larger than memory can
+ * be packed. The archive's bytes are those `savez` writes for the loaded
+ * arrays; it is written atomically, and nothing is left on failure.
+ * Object arrays, whose data is one pickle, cannot be packed this way.
+ *
+ * @example
+ * ```ts
+ * import { loadNpz, savezFromNpy } from "@ndio/npz/fs";
+ * import { save } from "@ndio/npy/fs";
+ * import { arange } from "@ndio/core";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await save(`${dir}/x.npy`, arange(12).reshape([3, 4]));
+ * const path = await savezFromNpy(`${dir}/packed`, { x: `${dir}/x.npy` }, { compress: true });
+ * using npz = await loadNpz(path);
+ * assert.deepEqual((await npz.array("x")).shape, [3, 4]);
+ * ```
+ *
+ * @param path The archive (`.npz` is appended when missing).
+ * @param files The `.npy` files, as member names and paths.
+ * @param options Compression, level, workers, fsync, the header limit.
+ * @returns The path written.
+ */
+export async function savezFromNpy(
+  path: string,
+  files: NpyFiles,
+  options?: SavezFromNpyOptions,
+): Promise<string> {
+  const members = npyFileMembers(files);
+  const writer = createNpzWriter(path, options);
+  try {
+    for (const [name, file] of members) {
+      using opened = typeof file === "string" ? openFileSource(file) : null;
+      const source = opened ?? file as ByteSource;
+      const what = typeof file === "string" ? `file "${file}"` : `.npy of member "${name}"`;
+      const header = await readNpyHeader(source, options);
+      if (header.dataLength === null) {
+        throw new UnsupportedError(
+          "npz-npy-object",
+          `the ${what} holds an object array ("${header.dtype.str}"), which cannot be packed in blocks`,
+          { format: "npy" },
+        );
+      }
+      checkDataLength(header, source.byteLength - header.dataOffset, 0, what);
+      const { dataOffset, dataLength } = header;
+      const blocks = async function* (): AsyncGenerator<Uint8Array> {
+        for (let at = 0; at < dataLength; at += NPY_READ_BYTES) {
+          yield await source.read(dataOffset + at, Math.min(NPY_READ_BYTES, dataLength - at));
+        }
+      };
+      await writer.addBlocks(name, header, blocks());
+    }
+    await writer.close();
+  } finally {
+    await writer.abort();
+  }
   return writer.path;
 }
 

@@ -49,6 +49,7 @@ export { decodeNpz } from "./decode.ts";
 export {
   encodeNpz,
   type NpzArrays,
+  type NpzBlocks,
   npzMembers,
   NpzWriter,
   savez,

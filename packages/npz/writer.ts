@@ -8,11 +8,12 @@
  * @module
  */
 
-import { ArgumentError, type ByteSink, NDArray, type SeekableByteSink } from "@ndio/core";
+import { ArgumentError, type ByteSink, DType, NDArray, type SeekableByteSink } from "@ndio/core";
 import {
   encodeNpy,
   encodeNpyChunks,
   encodeNpyHeader,
+  type NpyHeaderFields,
   npyHeaderFields,
   type NpyPickleOptions,
 } from "@ndio/npy";
@@ -59,6 +60,17 @@ export interface SavezOptions extends NpyPickleOptions {
    */
   readonly align?: number;
 }
+
+/**
+ * What {@linkcode NpzWriter.addBlocks} streams into a member: arrays whose
+ * elements come one after another along the axis the file stores
+ * outermost (the first axis in C order, the last in Fortran order), or raw
+ * data bytes in the file's order. A block's memory must stay unchanged
+ * until `addBlocks` settles (yield fresh arrays, as `readNpyBlocks` does).
+ */
+export type NpzBlocks =
+  | AsyncIterable<NDArray | Uint8Array>
+  | Iterable<NDArray | Uint8Array>;
 
 /**
  * The members an {@linkcode NpzArrays} value names, in NumPy's order:
@@ -253,6 +265,59 @@ export class NpzWriter implements AsyncDisposable {
   }
 
   /**
+   * Adds member `name.npy` from blocks of an array whose header is known
+   * ahead (as `readNpyHeader` gives it): the dtype, the shape and the
+   * order. Only a few blocks and pieces are held at a time, so a member
+   * larger than memory can be written, and the archive's bytes are the
+   * same as {@linkcode add} writes for the whole array. In C order the
+   * blocks run along the first axis, in Fortran order along the last; a
+   * 0-d array is one 0-d block; `Uint8Array` blocks are raw data bytes in
+   * the file's order, cut anywhere. Blocks that do not add up to the
+   * declared shape and dtype are an `ArgumentError` (code
+   * `npz-blocks-mismatch`) and the writer fails.
+   *
+   * @example
+   * ```ts
+   * import { loadNpz, NpzWriter } from "@ndio/npz";
+   * import { arange, bytesSink, DType } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * async function* rows() {
+   *   for (let r = 0; r < 6; r += 2) yield arange(r * 3, r * 3 + 6).reshape([2, 3]);
+   * }
+   * const sink = bytesSink();
+   * const writer = new NpzWriter(sink, { compress: true });
+   * const header = { dtype: DType.parse("<i8"), shape: [6, 3], fortranOrder: false };
+   * await writer.addBlocks("x", header, rows());
+   * await writer.close();
+   * using npz = await loadNpz(sink.bytes());
+   * const x = await npz.array("x");
+   * assert.deepEqual(x.shape, [6, 3]);
+   * assert.equal(x.get(5, 2), 17n);
+   * ```
+   *
+   * @param name The name, without `.npy`.
+   * @param header The dtype, shape and order of the whole array.
+   * @param blocks The blocks, in order.
+   */
+  addBlocks(name: string, header: NpyHeaderFields, blocks: NpzBlocks): Promise<void> {
+    let layout: BlockLayout;
+    try {
+      layout = blockLayout(name, header);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // The same chunks as add() gives for the whole array (its header, then
+    // its data cut at multiples of the chunk size), so the same bytes.
+    const chunkBytes = this.#compress ? 4 << 20 : 0;
+    return this.#add(
+      name + ".npy",
+      () => blockChunks(name, layout, blocks, chunkBytes),
+      () => layout.header.length + layout.dataLength,
+    );
+  }
+
+  /**
    * Adds a member holding `bytes` as they are (NumPy reads such members
    * back as bytes).
    *
@@ -329,7 +394,7 @@ export class NpzWriter implements AsyncDisposable {
 
   async #add(
     memberName: string,
-    chunks: () => Iterable<Uint8Array>,
+    chunks: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
     storedSize: () => number | null,
   ): Promise<void> {
     this.#begin("add a member");
@@ -363,8 +428,8 @@ export class NpzWriter implements AsyncDisposable {
       let crc = 0;
       let size = 0;
       const codec = this.#codec;
-      const counted = function* (): Generator<Uint8Array> {
-        for (const chunk of chunks()) {
+      const counted = async function* (): AsyncGenerator<Uint8Array> {
+        for await (const chunk of chunks()) {
           crc = codec.crc32(chunk, crc);
           size += chunk.length;
           yield chunk;
@@ -377,7 +442,7 @@ export class NpzWriter implements AsyncDisposable {
           compressedSize += piece.length;
         }
       } else {
-        for (const chunk of counted()) await this.#write(chunk);
+        for await (const chunk of counted()) await this.#write(chunk);
         compressedSize = size;
       }
       entry.crc = crc;
@@ -399,6 +464,151 @@ export class NpzWriter implements AsyncDisposable {
       throw error;
     }
   }
+}
+
+/** A member streamed from blocks: its `.npy` header and how its blocks must add up. */
+export interface BlockLayout {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  /** The axis blocks run along: 0 in C order, the last in Fortran order; -1 for 0-d. */
+  readonly axis: number;
+  readonly fortranOrder: boolean;
+  readonly header: Uint8Array;
+  readonly dataLength: number;
+}
+
+/** Checks a streamed member's header fields; not exported from mod.ts. */
+export function blockLayout(name: string, fields: NpyHeaderFields): BlockLayout {
+  if (fields === null || typeof fields !== "object") {
+    throw new ArgumentError("npz-blocks-header", `member "${name}" needs a dtype and a shape`);
+  }
+  const dtype = DType.parse(fields.dtype);
+  if (dtype.hasObject) {
+    throw new ArgumentError(
+      "npz-blocks-object",
+      `member "${name}": object arrays ("${dtype.str}") are one pickle and cannot be written in blocks`,
+    );
+  }
+  const shape = fields.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ArgumentError(
+      "shape-invalid",
+      `member "${name}": the shape must be a list of non-negative integers, not ${String(shape)}`,
+    );
+  }
+  const fortranOrder = fields.fortranOrder === true;
+  const dataLength = shape.reduce((n, d) => n * d, dtype.itemsize);
+  if (!Number.isSafeInteger(dataLength)) {
+    throw new ArgumentError("shape-invalid", `member "${name}": the shape [${shape}] is too large`);
+  }
+  const header = encodeNpyHeader({ dtype, shape: [...shape], fortranOrder });
+  const axis = shape.length === 0 ? -1 : fortranOrder ? shape.length - 1 : 0;
+  return { dtype, shape: [...shape], axis, fortranOrder, header, dataLength };
+}
+
+function blocksMismatch(name: string, message: string): ArgumentError {
+  return new ArgumentError("npz-blocks-mismatch", `member "${name}": ${message}`);
+}
+
+/**
+ * The chunks of a member streamed from blocks: the header, then the data
+ * cut at every multiple of `chunkBytes` (views where a block holds a whole
+ * chunk, copies where one spans blocks), or as the blocks give it when
+ * `chunkBytes` is 0. Blocks are checked against the layout as they come.
+ */
+async function* blockChunks(
+  name: string,
+  layout: BlockLayout,
+  blocks: NpzBlocks,
+  chunkBytes: number,
+): AsyncGenerator<Uint8Array> {
+  if (
+    blocks === null || typeof blocks !== "object" ||
+    (!(Symbol.asyncIterator in blocks) && !(Symbol.iterator in blocks))
+  ) {
+    throw new ArgumentError("npz-blocks-invalid", `member "${name}": blocks must be iterable`);
+  }
+  const { dtype, shape, axis, dataLength } = layout;
+  const order = layout.fortranOrder ? "F" : "C";
+  const rows = axis < 0 ? 1 : shape[axis]!;
+  yield layout.header;
+  let rowsSeen = 0;
+  let rawBlocks = 0;
+  let bytes = 0;
+  let partial: Uint8Array | null = null;
+  let filled = 0;
+  for await (const block of blocks) {
+    let parts: Iterable<Uint8Array>;
+    if (block instanceof Uint8Array) {
+      rawBlocks++;
+      parts = [block];
+    } else if (block instanceof NDArray) {
+      if (!block.dtype.equals(dtype)) {
+        throw blocksMismatch(name, `a block's dtype "${block.dtype.str}" is not "${dtype.str}"`);
+      }
+      const fits = block.ndim === shape.length &&
+        block.shape.every((d, k) => k === axis || d === shape[k]);
+      if (!fits) {
+        throw blocksMismatch(
+          name,
+          `a block of shape [${block.shape}] does not fit the shape [${shape}] along axis ${
+            Math.max(axis, 0)
+          }`,
+        );
+      }
+      rowsSeen += axis < 0 ? 1 : block.shape[axis]!;
+      if (rowsSeen > rows) {
+        throw blocksMismatch(
+          name,
+          `the blocks hold more than the ${rows} declared along axis ${Math.max(axis, 0)}`,
+        );
+      }
+      parts = block.chunks({ order, ...(chunkBytes > 0 ? { chunkBytes } : {}) });
+    } else {
+      throw new ArgumentError(
+        "npz-blocks-invalid",
+        `member "${name}": a block is neither an NDArray nor a Uint8Array`,
+      );
+    }
+    for (const part of parts) {
+      bytes += part.length;
+      if (bytes > dataLength) {
+        throw blocksMismatch(name, `the blocks hold more than the declared ${dataLength} bytes`);
+      }
+      if (chunkBytes === 0) {
+        yield part;
+        continue;
+      }
+      let at = 0;
+      if (partial !== null) {
+        const take = Math.min(part.length, chunkBytes - filled);
+        partial.set(part.subarray(0, take), filled);
+        filled += take;
+        at = take;
+        if (filled < chunkBytes) continue;
+        yield partial;
+        partial = null;
+      }
+      for (; part.length - at >= chunkBytes; at += chunkBytes) {
+        yield part.subarray(at, at + chunkBytes);
+      }
+      if (at < part.length) {
+        partial = new Uint8Array(chunkBytes);
+        partial.set(part.subarray(at));
+        filled = part.length - at;
+      }
+    }
+  }
+  if (rawBlocks === 0 && rowsSeen < rows) {
+    throw blocksMismatch(
+      name,
+      `the blocks hold ${rowsSeen} of the declared ${rows} along axis ${Math.max(axis, 0)}`,
+    );
+  }
+  if (bytes < dataLength) {
+    throw blocksMismatch(name, `the blocks hold ${bytes} of the declared ${dataLength} bytes`);
+  }
+  if (partial !== null) yield partial.subarray(0, filled);
 }
 
 function encodedLength(array: NDArray): number {

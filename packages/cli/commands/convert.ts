@@ -6,10 +6,13 @@
  */
 
 import { type Content, convertContent, type FormatPlugin, type PluginOptions } from "@ndio/core";
+import { checkDataLength, npyPlugin, readNpyHeader } from "@ndio/npy";
+import { npzPlugin } from "@ndio/npz";
+import { savezFromNpy } from "@ndio/npz/fs";
 import type { Command } from "../_command.ts";
 import { type Context, note } from "../_context.ts";
 import { withContext } from "../_errors.ts";
-import { openInput, outputPlugin, readInput, writeOutput } from "../_files.ts";
+import { type InputFile, openInput, outputPlugin, readInput, writeOutput } from "../_files.ts";
 import { grouped } from "../_output.ts";
 import { findArrays } from "../_value_tree.ts";
 import {
@@ -20,7 +23,7 @@ import {
   WRITE_OPTIONS,
   writeOptions,
 } from "../_plugin_options.ts";
-import { Progress } from "../_progress.ts";
+import { Progress, sourceWithProgress } from "../_progress.ts";
 import { streamNpzMember } from "../_stream_member.ts";
 
 /** Adapts content to what `plugin` holds, naming the input in errors. */
@@ -101,6 +104,48 @@ export async function writeConverted(
   );
 }
 
+/**
+ * Packs an .npy into an .npz without holding its array: the data is read
+ * and deflated piece by piece (savezFromNpy), so inputs larger than memory
+ * convert. Returns false, writing nothing, where that cannot be done: an
+ * object array (one pickle), or an output name without `.npz`, which
+ * savezFromNpy would complete as NumPy does.
+ */
+async function packNpy(
+  ctx: Context,
+  input: InputFile,
+  path: string,
+  readOptions: PluginOptions,
+  options: PluginOptions,
+  progress: Progress,
+): Promise<boolean> {
+  const maxHeaderSize = readOptions.maxHeaderSize as number | undefined;
+  const limits = maxHeaderSize === undefined ? {} : { maxHeaderSize };
+  const header = await withContext(`cannot read "${input.path}"`, async () => {
+    const header = await readNpyHeader(input.source, limits);
+    if (header.dataLength !== null) {
+      checkDataLength(header, input.source.byteLength - header.dataOffset, 0);
+    }
+    return header;
+  });
+  if (header.dataLength === null || !path.endsWith(".npz")) return false;
+  progress.phase(`converting ${input.path}`, input.source.byteLength);
+  const level = options.level as number | undefined;
+  await withContext(
+    `cannot write "${path}"`,
+    () =>
+      savezFromNpy(path, sourceWithProgress(input.source, progress), {
+        compress: options.compress === true,
+        ...(level === undefined ? {} : { level }),
+        fsync: true,
+      }),
+  );
+  progress.finish();
+  const bytes = (await Deno.stat(path)).size;
+  note(ctx, `wrote "${path}": npz, 1 array, ${grouped(bytes)} bytes`);
+  return true;
+}
+
 /** The `convert` command. */
 export const convertCommand: Command = {
   name: "convert",
@@ -114,7 +159,9 @@ and writes OUT in the format of --to or of its extension (.npy .npz .txt .csv
 becomes one member per key, as np.savez(**d) does; into .npy it needs a single
 array (--name picks a key). dtype, byte order, shape and values are kept exactly.
 OUT is written atomically: if anything fails, an existing OUT is left untouched
-and no temporary file remains. Escapes such as \\t are understood in option values.`,
+and no temporary file remains. An .npy into an .npz streams, and so does an .npz
+member into an .npy (unless in Fortran order): memory stays small whatever the
+size of the array. Escapes such as \\t are understood in option values.`,
   options: {
     from: {
       type: "string",
@@ -142,7 +189,14 @@ and no temporary file remains. Escapes such as \\t are understood in option valu
     const progress = new Progress(ctx.output, "converting", 0);
     try {
       const name = values.name as string | undefined;
-      if (input.plugin.id === "npz" && writer.id === "npy") {
+      // A plain .npy into an .npz streams, whatever its size.
+      if (
+        name === undefined && input.plugin === npyPlugin && writer === npzPlugin &&
+        await packNpy(ctx, input, outPath, options, outOptions, progress)
+      ) {
+        return 0;
+      }
+      if (input.plugin === npzPlugin && writer === npyPlugin) {
         // One member to .npy streams, in memory bounded by the block size.
         const streamed = await streamNpzMember(input, outPath, name, options, progress);
         if (streamed !== null) {
