@@ -80,6 +80,19 @@ export interface SaveOptions extends WriteNpyOptions {
 // Contiguous data is written straight from the array's buffer in pieces
 // this large (views, not copies); strided views are copied 1 MiB at a time.
 const CONTIGUOUS_WRITE = 64 << 20;
+// Smaller arrays are written with their header in one system call, which
+// costs more than copying them.
+const GATHERED_SAVE = 256 << 10;
+
+function gather(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
 
 /**
  * Saves an array as `.npy`, byte for byte as `np.save` would, atomically:
@@ -111,8 +124,12 @@ export async function save(path: string, array: NDArray, options?: SaveOptions):
   const first = chunks.next();
   const sink = createAtomicFileSink(path, { fsync: options?.fsync ?? false });
   try {
-    if (first.done !== true) await sink.write(first.value);
-    for (const chunk of chunks) await sink.write(chunk);
+    if (first.done !== true && array.nbytes < GATHERED_SAVE) {
+      await sink.write(gather([first.value, ...chunks]));
+    } else {
+      if (first.done !== true) await sink.write(first.value);
+      for (const chunk of chunks) await sink.write(chunk);
+    }
     await sink.commit();
   } finally {
     await sink.abort();
@@ -398,9 +415,7 @@ function truncated(path: string, at: number, size: number): TruncatedError {
   });
 }
 
-function readWholeFile(path: string, hugePages: boolean, buffer?: Uint8Array): Uint8Array {
-  const { file, out } = openWhole(path, hugePages, buffer);
-  using _ = file;
+function readAllSync(file: Deno.FsFile, out: Uint8Array, path: string): Uint8Array {
   let done = 0;
   while (done < out.length) {
     const n = file.readSync(out.subarray(done));
@@ -408,6 +423,12 @@ function readWholeFile(path: string, hugePages: boolean, buffer?: Uint8Array): U
     done += n;
   }
   return out;
+}
+
+function readWholeFile(path: string, hugePages: boolean, buffer?: Uint8Array): Uint8Array {
+  const { file, out } = openWhole(path, hugePages, buffer);
+  using _ = file;
+  return readAllSync(file, out, path);
 }
 
 // Files this large are read by several threads at once, each through its
@@ -451,15 +472,16 @@ async function readWholeFileAsync(
   const size = out.length;
   const files = [file];
   try {
-    if (size >= parallelFrom && parts > 1) {
-      for (let k = 1; k < parts; k++) {
-        const other = await Deno.open(path, { read: true });
-        files.push(other);
-        const same = other.statSync();
-        if (same.ino !== info.ino || same.dev !== info.dev) {
-          files.splice(1).forEach((f) => f.close());
-          break;
-        }
+    // Smaller files in one synchronous read: an async read costs a round
+    // trip through the thread pool, more than a small file takes to read.
+    if (size < parallelFrom || parts < 2) return readAllSync(file, out, path);
+    for (let k = 1; k < parts; k++) {
+      const other = await Deno.open(path, { read: true });
+      files.push(other);
+      const same = other.statSync();
+      if (same.ino !== info.ino || same.dev !== info.dev) {
+        files.splice(1).forEach((f) => f.close());
+        break;
       }
     }
     const step = Math.ceil(size / files.length / PART_ALIGN) * PART_ALIGN;
