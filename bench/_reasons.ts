@@ -114,8 +114,9 @@ export function missReasons(r: ReasonInput): Record<string, string> {
         `${gbps(throughput(c.dataset.nbytes, c.ndio.ms.median))} and \`np.save\` at ` +
         `${gbps(throughput(c.dataset.nbytes, c.numpy.ms.median))} (ceilings table).`
       : "";
-    return "Both sides copy the array's bytes into the page cache of a new file; ndio writes " +
-      "it atomically (a temporary file renamed over the target)." + figures +
+    return "Both sides copy the array's bytes into the page cache of a new file, with its " +
+      "blocks reserved first (fallocate; ndio through FFI when FFI is allowed, as here); ndio " +
+      "writes it atomically (a temporary file renamed over the target)." + figures +
       (plain !== null && atomic !== null && atomic.deno >= 0.9 * plain.deno
         ? " The rename costs nothing measurable, and `save` measured no slower than a bare " +
           "write of the same bytes through a temporary file in one process, so the difference " +
