@@ -390,3 +390,52 @@ Deno.test("blocks: a version 1.0 header shorter than 12 bytes is a typed error (
     });
   }
 });
+
+Deno.test("blocks: over HTTP, a member streams in range requests of readBytes, and stopping early stops them", async () => {
+  // 8 MB of incompressible-ish int64, deflated: about 6 MB to stream.
+  const values = new BigInt64Array(1_000_000);
+  let x = 7;
+  for (let i = 0; i < values.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    values[i] = BigInt(x);
+  }
+  const array = new NDArray("<i8", [1000, 1000], { data: new Uint8Array(values.buffer) });
+  const file = encodeNpz({ big: array }, { compress: true });
+  const requests: number[] = [];
+  const controller = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} },
+    (request) => {
+      const range = /bytes=(\d+)-(\d+)/.exec(request.headers.get("range") ?? "");
+      if (range === null) return new Response("ranges only", { status: 400 });
+      const start = Number(range[1]);
+      const end = Math.min(Number(range[2]), file.length - 1);
+      requests.push(end - start + 1);
+      return new Response(file.slice(start, end + 1), {
+        status: 206,
+        headers: { "content-range": `bytes ${start}-${end}/${file.length}` },
+      });
+    },
+  );
+  try {
+    using npz = await loadNpz(`http://127.0.0.1:${server.addr.port}/big.npz`);
+    const readBytes = 256 << 10;
+    requests.length = 0;
+    const blocks = await collect(npz, "big", { blockBytes: 800_000, readBytes });
+    assertStacks(blocks, array, "over HTTP");
+    const compressed = npz.member("big").compressedSize;
+    assert.ok(requests.every((n) => n <= readBytes + 1024), String(requests));
+    const served = requests.reduce((a, b) => a + b, 0);
+    assert.ok(served < compressed + 2048, `${served} bytes served for ${compressed}`);
+    requests.length = 0;
+    for await (const block of npz.blocks("big", { blockBytes: 8000, readBytes })) {
+      assert.deepEqual(block.shape, [1, 1000]);
+      break;
+    }
+    const early = requests.reduce((a, b) => a + b, 0);
+    assert.ok(early <= 3 * readBytes + 2048, `${early} bytes served for the first row`);
+  } finally {
+    controller.abort();
+    await server.finished;
+  }
+});
