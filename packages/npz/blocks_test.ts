@@ -98,6 +98,46 @@ for (const [codec, open] of openers) {
   });
 }
 
+Deno.test("blocks: a deflated Fortran-order member gathers passBytes of rows per inflation, cut into blocks", async () => {
+  for (const archive of ["fortran_compressed", "fortran"]) {
+    using npz = await loadNpz(await Deno.readFile(new URL(`good/${archive}.npz`, here)));
+    for (const member of npz.names) {
+      const whole = await npz.array(member);
+      const row = rowBytes(whole);
+      for (const passBytes of [1, row, 3 * row + 1, whole.nbytes, 1 << 20]) {
+        for (const blockBytes of [1, row + 1, 2 * row]) {
+          const what = `${archive}/${member} passBytes ${passBytes} blockBytes ${blockBytes}`;
+          const blocks = await collect(npz, member, { blockBytes, passBytes, readBytes: 13 });
+          assertStacks(blocks, whole, what);
+          const blockRows = Math.max(1, Math.floor(blockBytes / row));
+          assert.ok(blocks.every((b) => b.shape[0]! <= blockRows), what);
+        }
+      }
+    }
+  }
+  // Each pass inflates the member once: with passes of 2 rows, 7 rows take 4 passes.
+  const f = arange(7 * 5 * 3, { dtype: "<f4" }).reshape([7, 5, 3]).copy("F");
+  const archive = encodeNpz({ f }, { compress: true });
+  let reads = 0;
+  const source: ByteSource = {
+    byteLength: archive.length,
+    read: (offset, length) => {
+      reads++;
+      return bytesSource(archive).read(offset, length);
+    },
+  };
+  using npz = await loadNpz(source);
+  for (const [passBytes, passes] of [[120, 4], [1 << 20, 1]] as const) {
+    reads = 0;
+    const blocks = await collect(npz, "f", { blockBytes: 60, passBytes, readBytes: 1 << 20 });
+    assertStacks(blocks, f, `passBytes ${passBytes}`);
+    assert.equal(blocks.length, 7);
+    // One read locates the member; each pass reads its compressed bytes once.
+    assert.equal(reads, 1 + passes, `passBytes ${passBytes}`);
+  }
+  await assert.rejects(collect(npz, "f", { passBytes: 0 }), ArgumentError);
+});
+
 Deno.test("blocks: each block holds as many rows as blockBytes allows, and no more", async () => {
   const array = arange(100 * 3, { dtype: "<i4" }).reshape([100, 3]);
   for (const compress of [false, true]) {
