@@ -76,15 +76,18 @@ const PAGE_FAULTS =
 function deflateBound(r: ReasonInput, dataset: string, workers: boolean): string {
   // The float64 ceiling is measured at 8 MB: deflate speed does not depend on size past that.
   const d = ceilingRates(r, "ceiling.deflate", dataset === BIG ? F8_8MB : dataset);
-  if (d === null) return "";
-  const bound = d.deno / d.python;
-  return "Deflate itself sets the bound: on this data Deno's zlib-ng deflates at " +
-    `${mbps(d.deno)} and Python's zlib at ${mbps(d.python)} (ceilings table), so even with ` +
-    `everything else free a single thread gets at most ${ratioText(bound)}` +
+  const plain = d === null
+    ? ""
+    : ` (plain level 6 deflates this data at ${mbps(d.deno)} in zlib-ng, ${mbps(d.python)} in ` +
+      "Python's zlib: ceilings table)";
+  return "ndio deflates each 4 MiB piece the cheapest way that stays as small as zlib's level 6 " +
+    "on a sample of it — Huffman coding alone on random floats, an 8 KiB window on the seed's " +
+    `small integers${plain} — so what is left is that deflate's own CPU time` +
     (workers
-      ? `; two workers on a 2-core machine at most double that (${ratioText(2 * bound)}), ` +
-        "and the harness's own processes share the same two cores."
-      : ".");
+      ? "; two workers need two idle cores, and the harness's own processes share the same two " +
+        "cores."
+      : ".") +
+    " See ## npz below.";
 }
 
 /** Target id → the reason for a miss, from a run's results. */
@@ -97,8 +100,9 @@ export function missReasons(r: ReasonInput): Record<string, string> {
         "keeps, skips it (details in ## npy below)."
       : PAGE_FAULTS + firstTouch(r, dataset) +
         " Both sides ask for huge pages for this buffer (ndio through FFI when FFI is " +
-        "allowed, as here), so what is left is the kernel finding free 2 MiB blocks and the " +
-        "copy (details in ## npy below).";
+        "allowed, as here) and ndio reads it in parallel parts, so what is left is how fast " +
+        "this VM hands out and zeroes fresh memory, which varies by an order of magnitude " +
+        "between allocations (details in ## npy below).";
   const npySave = (dataset: string) => {
     const c = r.cases.find((c) => c.variant === "npy.save" && c.dataset.id === dataset);
     const plain = ceilingRates(r, "ceiling.write", dataset === SEED ? F8_8MB : dataset);

@@ -9,7 +9,7 @@
  *   text-to-npy IN OUT          loadtxtBlocks into the stream writer
  *   npy-to-text IN OUT          block reads into savetxtChunks and an atomic file sink
  *   npy-to-npz IN OUT           into a compressed .npz with savezFromNpy (4 MiB pieces)
- *   npz-to-npy IN OUT           back out of it (not streaming: a member is read whole)
+ *   npz-to-npy IN OUT           back out of it in blocks (NpzFile.blocks inflates as it streams)
  *   compare A B                 two .npy files equal, block by block
  *   check-text-npy NPY BYTES    the .npy read from make-text's output holds its values
  *
@@ -25,7 +25,7 @@
 import { NDArray } from "@ndio/core";
 import { createAtomicFileSink, openFileSource } from "@ndio/core/fs";
 import { type NpyHeader, readNpyBlocks, readNpyHeader } from "@ndio/npy";
-import { createNpyWriter, save } from "@ndio/npy/fs";
+import { createNpyWriter } from "@ndio/npy/fs";
 import { loadNpz, savezFromNpy } from "@ndio/npz/fs";
 import { loadtxtBlocks, savetxtChunks } from "@ndio/text";
 
@@ -141,9 +141,19 @@ async function npyToNpz(from: string, to: string): Promise<number> {
 
 async function npzToNpy(from: string, to: string): Promise<number> {
   using npz = await loadNpz(from);
-  const array = await npz.array("a");
-  await save(to, array);
-  return array.nbytes;
+  let writer: ReturnType<typeof createNpyWriter> | undefined;
+  let written = 0;
+  try {
+    for await (const block of npz.blocks("a", { blockBytes: BLOCK_BYTES })) {
+      writer ??= createNpyWriter(to, { dtype: block.dtype, rowShape: block.shape.slice(1) });
+      await writer.append(block);
+      written += block.nbytes;
+    }
+    await writer?.close();
+  } finally {
+    await writer?.abort();
+  }
+  return written;
 }
 
 async function compare(a: string, b: string): Promise<number> {

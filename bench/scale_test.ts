@@ -38,6 +38,9 @@ Deno.test("scale: 256 MiB of .npy and 128 MiB of text convert under a 256 MB pea
   const packed = steps.find((s) => s.step === "npy-to-npz")!;
   assert.equal(packed.capped, true);
   assert.equal(packed.bytes, 256 * 2 ** 20);
+  const unpacked = steps.find((s) => s.step === "npz-to-npy")!;
+  assert.equal(unpacked.capped, true);
+  assert.equal(unpacked.bytes, 256 * 2 ** 20);
 });
 
 Deno.test("scale: the .npz check notices a member that differs from the .npy", async () => {

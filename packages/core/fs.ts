@@ -249,15 +249,17 @@ function openRandomTemp(path: string): { file: Deno.FsFile; temp: string } {
  * killed writer's debris (emptied and reused). Null when a live writer
  * holds it (or, with `create` false, when there is none).
  */
-function takeTemp(temp: string, create: boolean): Deno.FsFile | null {
+function takeTemp(temp: string, create: boolean): { file: Deno.FsFile; created: boolean } | null {
   // Another writer renaming its file away meanwhile makes us look again; a
   // name that keeps changing is left as busy.
   for (let attempt = 0; attempt < 16; attempt++) {
     let file: Deno.FsFile | null = null;
+    let created = false;
     if (create) {
       try {
         // O_EXCL: never follows a link planted at the name.
         file = Deno.openSync(temp, { write: true, createNew: true, mode: 0o644 });
+        created = true;
       } catch (error) {
         if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
       }
@@ -294,7 +296,7 @@ function takeTemp(temp: string, create: boolean): Deno.FsFile | null {
       // Nothing is changed before these checks.
       if (held.size > 0) file.truncateSync(0);
       taken = true;
-      return file;
+      return { file, created };
     } finally {
       if (!taken) file.close();
     }
@@ -302,21 +304,33 @@ function takeTemp(temp: string, create: boolean): Deno.FsFile | null {
   return null;
 }
 
+// Targets whose later slots this process has looked through, so that a
+// process pays for the look (a failed lstat costs as much as a write of a
+// small file) once per target, not once per write. Bounded: a process
+// writing many targets starts the set over.
+const probedTargets = new Set<string>();
+const MAX_PROBED_TARGETS = 1024;
+
 /**
  * The temporary file of a write of `path`: the first free slot
  * `.NAME.SLOT.ndio-tmp` in its directory, locked while the write runs. A
- * killed writer's slot is taken over by the next write of the same target;
- * debris in the slots after it is removed too. A few system calls a write,
- * whatever the directory holds.
+ * killed writer's slot is taken over by the next write of the same target.
+ * Debris in the slots after it (left by killed writers that ran beside
+ * another) is removed by the first write of the target in each process, and
+ * by any write that found a slot busy or took one over. A few system calls a
+ * write, whatever the directory holds.
  */
 function openSlotTemp(path: string): { file: Deno.FsFile; temp: string } {
   const { dir, base } = splitPath(path);
   const slotPath = (slot: number) => `${dir}.${base}.${slot}${TEMP_SUFFIX}`;
   for (let slot = 0; slot < MAX_SLOTS; slot++) {
-    const file = takeTemp(slotPath(slot), true);
-    if (file === null) continue;
-    // Debris of killed writers in later slots (left when writers ran
-    // concurrently); usually the next name does not exist.
+    const taken = takeTemp(slotPath(slot), true);
+    if (taken === null) continue;
+    if (slot === 0 && taken.created && probedTargets.has(path)) {
+      return { file: taken.file, temp: slotPath(slot) };
+    }
+    if (probedTargets.size >= MAX_PROBED_TARGETS) probedTargets.clear();
+    probedTargets.add(path);
     for (let later = slot + 1; later < MAX_SLOTS; later++) {
       const name = slotPath(later);
       try {
@@ -328,13 +342,13 @@ function openSlotTemp(path: string): { file: Deno.FsFile; temp: string } {
         const debris = takeTemp(name, false);
         if (debris !== null) {
           Deno.removeSync(name);
-          debris.close();
+          debris.file.close();
         }
       } catch {
         // Not ours to remove.
       }
     }
-    return { file, temp: slotPath(slot) };
+    return { file: taken.file, temp: slotPath(slot) };
   }
   throw new NdioError(
     "too-many-writers",

@@ -4,8 +4,9 @@
  * array a zero-copy view of it), and partial and streaming access to files.
  * The only module of @ndio/npy that uses Deno APIs.
  *
- * Speed: `load` reads with `Deno.openSync` + `readSync` straight into one
- * buffer (`Deno.readFileSync` copies twice). Large buffers are slow to touch
+ * Speed: `load` reads straight into one buffer (`Deno.readFileSync` copies
+ * twice); files of 64 MiB or more in parallel parts, one per CPU (up to 4),
+ * so the kernel's work of filling fresh pages runs on every core. Large buffers are slow to touch
  * the first time with 4 KiB pages; NumPy asks Linux for transparent huge
  * pages (`madvise(MADV_HUGEPAGE)`) on its large allocations, and so does
  * `load` for files of 32 MiB or more when the process already has FFI
@@ -79,6 +80,19 @@ export interface SaveOptions extends WriteNpyOptions {
 // Contiguous data is written straight from the array's buffer in pieces
 // this large (views, not copies); strided views are copied 1 MiB at a time.
 const CONTIGUOUS_WRITE = 64 << 20;
+// Smaller arrays are written with their header in one system call, which
+// costs more than copying them.
+const GATHERED_SAVE = 256 << 10;
+
+function gather(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
 
 /**
  * Saves an array as `.npy`, byte for byte as `np.save` would, atomically:
@@ -110,8 +124,12 @@ export async function save(path: string, array: NDArray, options?: SaveOptions):
   const first = chunks.next();
   const sink = createAtomicFileSink(path, { fsync: options?.fsync ?? false });
   try {
-    if (first.done !== true) await sink.write(first.value);
-    for (const chunk of chunks) await sink.write(chunk);
+    if (first.done !== true && array.nbytes < GATHERED_SAVE) {
+      await sink.write(gather([first.value, ...chunks]));
+    } else {
+      if (first.done !== true) await sink.write(first.value);
+      for (const chunk of chunks) await sink.write(chunk);
+    }
     await sink.commit();
   } finally {
     await sink.abort();
@@ -178,12 +196,9 @@ export function loadSync(path: string, options?: LoadOptions): NDArray {
  * @param options Header limit, pickle handling, huge pages.
  * @returns The array.
  */
-export function load(path: string, options?: LoadOptions): Promise<NDArray> {
-  try {
-    return Promise.resolve(loadSync(path, options));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function load(path: string, options?: LoadOptions): Promise<NDArray> {
+  const bytes = await readWholeFileAsync(path, options?.hugePages ?? true, options?.buffer);
+  return naming(path, () => decodeNpy(bytes, options));
 }
 
 /**
@@ -361,32 +376,123 @@ export function createNpyWriter(
   };
 }
 
-function readWholeFile(path: string, hugePages: boolean, buffer?: Uint8Array): Uint8Array {
+/** Opens `path` and sizes the buffer its bytes go to. */
+function openWhole(
+  path: string,
+  hugePages: boolean,
+  buffer: Uint8Array | undefined,
+): { file: Deno.FsFile; info: Deno.FileInfo; out: Uint8Array } {
   if (typeof path !== "string" || path === "") {
     throw new ArgumentError("path-invalid", "a file path is needed");
   }
   if (buffer !== undefined && !(buffer instanceof Uint8Array)) {
     throw new ArgumentError("option-invalid", "buffer must be a Uint8Array");
   }
-  using file = Deno.openSync(path, { read: true });
-  const size = file.statSync().size;
-  if (buffer !== undefined && buffer.length < size) {
-    throw new ArgumentError(
-      "option-invalid",
-      `"${path}" has ${size} bytes but the buffer given holds ${buffer.length}`,
-    );
-  }
-  const out = buffer === undefined ? allocateBuffer(size, { hugePages }) : buffer.subarray(0, size);
-  let done = 0;
-  while (done < size) {
-    const n = file.readSync(out.subarray(done));
-    if (n === null || n === 0) {
-      throw new TruncatedError(`"${path}" ended after ${done} of its ${size} bytes`, {
-        format: "npy",
-        offset: done,
-      });
+  const file = Deno.openSync(path, { read: true });
+  try {
+    const info = file.statSync();
+    const size = info.size;
+    if (buffer !== undefined && buffer.length < size) {
+      throw new ArgumentError(
+        "option-invalid",
+        `"${path}" has ${size} bytes but the buffer given holds ${buffer.length}`,
+      );
     }
+    const out = buffer === undefined
+      ? allocateBuffer(size, { hugePages })
+      : buffer.subarray(0, size);
+    return { file, info, out };
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+}
+
+function truncated(path: string, at: number, size: number): TruncatedError {
+  return new TruncatedError(`"${path}" ended after ${at} of its ${size} bytes`, {
+    format: "npy",
+    offset: at,
+  });
+}
+
+function readAllSync(file: Deno.FsFile, out: Uint8Array, path: string): Uint8Array {
+  let done = 0;
+  while (done < out.length) {
+    const n = file.readSync(out.subarray(done));
+    if (n === null || n === 0) throw truncated(path, done, out.length);
     done += n;
   }
   return out;
+}
+
+function readWholeFile(path: string, hugePages: boolean, buffer?: Uint8Array): Uint8Array {
+  const { file, out } = openWhole(path, hugePages, buffer);
+  using _ = file;
+  return readAllSync(file, out, path);
+}
+
+// Files this large are read by several threads at once, each through its
+// own handle into its own part of the buffer: most of a large read is the
+// kernel faulting in, zeroing and filling fresh pages, which then runs on
+// every core instead of one. Parts are whole huge pages.
+const PARALLEL_READ = 64 << 20;
+const PART_ALIGN = 2 << 20;
+
+/** Reads `out` from `file` at `start`, through Deno's async reads (its thread pool). */
+async function readPart(
+  file: Deno.FsFile,
+  out: Uint8Array,
+  start: number,
+  path: string,
+  size: number,
+): Promise<void> {
+  await file.seek(start, Deno.SeekMode.Start);
+  let done = 0;
+  while (done < out.length) {
+    const n = await file.read(out.subarray(done));
+    if (n === null || n === 0) throw truncated(path, start + done, size);
+    done += n;
+  }
+}
+
+/**
+ * Reads a whole file as `readWholeFile` does, large ones in parallel parts
+ * (`parallelFrom` bytes or more; at most one part per CPU, up to 4). Every
+ * extra handle must lead to the same file as the first (a file renamed over
+ * `path` meanwhile is read through the first handle alone).
+ */
+async function readWholeFileAsync(
+  path: string,
+  hugePages: boolean,
+  buffer?: Uint8Array,
+  parallelFrom: number = PARALLEL_READ,
+): Promise<Uint8Array> {
+  const parts = Math.min(4, navigator.hardwareConcurrency ?? 1);
+  const { file, info, out } = openWhole(path, hugePages, buffer);
+  const size = out.length;
+  const files = [file];
+  try {
+    // Smaller files in one synchronous read: an async read costs a round
+    // trip through the thread pool, more than a small file takes to read.
+    if (size < parallelFrom || parts < 2) return readAllSync(file, out, path);
+    for (let k = 1; k < parts; k++) {
+      const other = await Deno.open(path, { read: true });
+      files.push(other);
+      const same = other.statSync();
+      if (same.ino !== info.ino || same.dev !== info.dev) {
+        files.splice(1).forEach((f) => f.close());
+        break;
+      }
+    }
+    const step = Math.ceil(size / files.length / PART_ALIGN) * PART_ALIGN;
+    await Promise.all(
+      files.map((f, k) => {
+        const start = Math.min(size, k * step);
+        return readPart(f, out.subarray(start, Math.min(size, start + step)), start, path, size);
+      }),
+    );
+    return out;
+  } finally {
+    for (const f of files) f.close();
+  }
 }

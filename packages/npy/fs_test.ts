@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { arange, MalformedError, NDArray, zeros } from "@ndio/core";
+import { Buffer } from "node:buffer";
+import { arange, MalformedError, NDArray, TruncatedError, zeros } from "@ndio/core";
 import { python } from "../../testing/python.ts";
 import { encodeNpy } from "./mod.ts";
 import { createNpyWriter, load, loadHeader, loadIndex, loadStream, loadSync, save } from "./fs.ts";
@@ -28,6 +29,30 @@ Deno.test("save and load: byte-identical files, zero-copy loads, both with and w
     assert.deepEqual(loadSync(`${dir}/c.npy`).toNested(), [0, 0]);
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
     assert.deepEqual(names, ["c.npy", "f.npy", "view.npy"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("load of 64 MiB and more: read in parallel parts, the same bytes as one read", async () => {
+  const dir = await tempDir();
+  try {
+    // 9 437 184 float64s: 72 MiB, so every part boundary falls inside the data.
+    const a = arange(9 * 1024 * 1024, { dtype: "<f8" }).reshape([9 * 1024, 1024]);
+    const path = `${dir}/big.npy`;
+    await save(path, a);
+    const expected = await Deno.readFile(path);
+    const parallel = await load(path);
+    assert.deepEqual(parallel.shape, a.shape);
+    assert.equal(Buffer.compare(new Uint8Array(parallel.data.buffer), expected), 0);
+    const buffer = new Uint8Array(expected.length + 5);
+    const into = await load(path, { buffer });
+    assert.equal(into.data.buffer, buffer.buffer);
+    assert.equal(Buffer.compare(buffer.subarray(0, expected.length), expected), 0);
+    assert.ok(buffer.subarray(expected.length).every((b) => b === 0));
+    // Cut short (still read in parts): a truncation error, not garbage.
+    await Deno.truncate(path, 70 << 20);
+    await assert.rejects(() => load(path), TruncatedError);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -58,7 +58,12 @@ function parseHeader(
 ): Promise<NpyHeader> {
   return inMember(access, async () => {
     const size = access.entry.size;
-    const prefix = await reader.take(Math.min(NPY_PREFIX_LENGTH, size));
+    // The fixed prefix is 10 bytes in version 1 (its version byte says so), 12 after.
+    const start = (await reader.take(Math.min(8, size))).slice();
+    const prefixLength = start.length === 8 && start[6] === 1 ? 10 : NPY_PREFIX_LENGTH;
+    const prefix = new Uint8Array(Math.min(prefixLength, size));
+    prefix.set(start);
+    await reader.fill(prefix.subarray(start.length));
     const { dataOffset } = parseNpyPrefix(prefix, options, 0);
     const head = new Uint8Array(Math.min(dataOffset, size));
     head.set(prefix);

@@ -110,6 +110,7 @@ export class MemberReader {
    * unless one piece holds them.
    */
   async take(length: number): Promise<Uint8Array> {
+    if (length === 0) return new Uint8Array(0);
     if (this.#pending === null && this.#inflated === null) {
       if (this.#produced + length > this.#access.entry.size) this.#short();
       const bytes = await this.#next(length);

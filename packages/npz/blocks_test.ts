@@ -121,6 +121,7 @@ Deno.test("blocks: ndio-made members of many dtypes and layouts, stored and defl
     zeros([0, 4], { dtype: "<c16" }),
     zeros([3, 0], { dtype: "<f4" }),
     arange(1, { dtype: "<f8" }).reshape([]),
+    new NDArray([["a", "|b1", [0]]] as never, []), // 0-d with no data bytes
     arange(5000, { dtype: "<i8" }).reshape([50, 100]).copy("F"),
   ];
   for (const compress of [false, true]) {
@@ -339,5 +340,53 @@ emit(None, f)
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("get() with streamAbove: 0 inflates chunks into the array: same arrays, same errors", async () => {
+  for (const [archive, { members }] of Object.entries(good)) {
+    const bytes = await Deno.readFile(new URL(`good/${archive}.npz`, here));
+    using whole = await loadNpz(bytes);
+    using streamed = await loadNpz(bytes, { streamAbove: 0 });
+    using file = await fs.loadNpz(new URL(`good/${archive}.npz`, here).pathname, {
+      streamAbove: 0,
+    });
+    for (const member of members) {
+      if (member === "obj.npy") continue;
+      const want = await whole.bytes(member);
+      assert.deepEqual(await streamed.bytes(member), want, `${archive}/${member}`);
+      assert.deepEqual(await file.bytes(member), want, `${archive}/${member} (fs)`);
+    }
+  }
+  for (const [name, { error, code, member }] of Object.entries(bad)) {
+    await assert.rejects(async () => {
+      const bytes = await Deno.readFile(new URL(`bad/${name}.npz`, here));
+      using npz = await loadNpz(bytes, { streamAbove: 0 });
+      for (const entry of npz.names) await npz.bytes(entry);
+    }, errorCheck(error, code, member));
+  }
+  const archive = await bomb(64 << 20, 4096);
+  using npz = await loadNpz(archive, { streamAbove: 0 });
+  await assert.rejects(npz.get("a"), errorCheck("MalformedError", "zip-size-mismatch", "a.npy"));
+  await assert.rejects(loadNpz(archive, { streamAbove: -1 }), ArgumentError);
+});
+
+Deno.test("blocks: a version 1.0 header shorter than 12 bytes is a typed error (fuzz crasher)", async () => {
+  const { NpzWriter } = await import("./mod.ts");
+  const { bytesSink } = await import("@ndio/core");
+  // Magic, version 1.0, header length 0: the data would start at byte 10.
+  const npy = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0, 1, 2, 3, 4, 5, 6]);
+  for (const compress of [false, true]) {
+    const sink = bytesSink();
+    const writer = new NpzWriter(sink, { compress });
+    await writer.addBytes("x.npy", npy);
+    await writer.close();
+    using npz = await loadNpz(sink.bytes());
+    await assert.rejects(npz.get("x"), MalformedError);
+    await assert.rejects(collect(npz, "x"), (e) => {
+      assert.ok(e instanceof MalformedError, String(e));
+      assert.match(e.message, /^member "x\.npy": /);
+      return true;
+    });
   }
 });

@@ -9,10 +9,15 @@
  * `savezCompressed` and `loadNpz` on paths, with native zlib and parallel
  * deflate) live in `@ndio/npz/fs`.
  *
- * Safety: every member's CRC-32 is checked; inflation stops at the declared
- * size (a zip bomb is an error, never a large allocation); member counts
- * and sizes are limited; object arrays (pickles) are refused unless
- * `allowPickle: true` and a pickle codec are passed.
+ * Members larger than memory are read as blocks of rows with
+ * `NpzFile.blocks`, inflated as they stream, in memory bounded by the block.
+ *
+ * Safety: the CRC-32 of every member read whole or in blocks is checked (a
+ * stored member's partial `index()` read only with `verify: true`);
+ * inflation stops at the declared size (a zip bomb is an error, never a
+ * large allocation); member counts and sizes are limited; object arrays
+ * (pickles) are refused unless `allowPickle: true` and a pickle codec are
+ * passed.
  *
  * @example Save and load
  * ```ts
@@ -36,6 +41,7 @@ export {
   type LoadNpzOptions,
   type NpzBlocksOptions,
   NpzFile,
+  type NpzIndexOptions,
   type NpzLimits,
   type NpzMember,
 } from "./npz_file.ts";

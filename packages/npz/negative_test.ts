@@ -87,3 +87,22 @@ Deno.test("bad: an unknown member is named, and a closed archive refuses reads",
   npz.close();
   await assert.rejects(() => npz.get("a"), /closed/);
 });
+
+Deno.test("bad: a partial index() of a stored member skips its CRC-32 unless verify: true", async () => {
+  const bytes = await Deno.readFile(new URL("bad/bad_crc.npz", here));
+  using npz = await loadNpz(bytes);
+  // The flipped byte is the member's last; the first rows read fine without the check.
+  assert.deepEqual((await npz.index("a", ":3")).toNested(), [0n, 1n, 2n]);
+  for (const index of [":3", "-1"]) {
+    await assert.rejects(npz.index("a", index, { verify: true }), (e) => {
+      assert.ok(e instanceof core.MalformedError);
+      assert.equal(e.code, "zip-crc-mismatch");
+      assert.equal(e.key, "a.npy");
+      return true;
+    });
+  }
+  // Deflated members are inflated whole, so always checked.
+  using deflated = await loadNpz(await Deno.readFile(new URL("bad/bad_crc_deflated.npz", here)));
+  await assert.rejects(deflated.index("a", ":3"), /CRC-32/);
+  await assert.rejects(npz.index("a", ":3", { verify: "yes" } as never), core.ArgumentError);
+});

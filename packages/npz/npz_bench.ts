@@ -60,6 +60,14 @@ Deno.bench("member load, compressed, file, node:zlib (fs)", { group: "load" }, a
   using npz = await fs.loadNpz(compressedPath);
   await npz.get("arr_0");
 });
+Deno.bench("member blocks (8 MiB), compressed, file (fs)", { group: "load" }, async () => {
+  using npz = await fs.loadNpz(compressedPath);
+  for await (const block of npz.blocks("arr_0")) block.size;
+});
+Deno.bench("member load, compressed, file, streamAbove: 0 (fs)", { group: "load" }, async () => {
+  using npz = await fs.loadNpz(compressedPath, { streamAbove: 0 });
+  await npz.get("arr_0");
+});
 Deno.bench("decodeNpz compressed, fflate (sync)", { group: "load" }, () => {
   decodeNpz(compressed);
 });

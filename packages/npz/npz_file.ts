@@ -49,7 +49,7 @@ import {
   ZIP64_LOCATOR_LENGTH,
 } from "./_zip.ts";
 import { type Codec, inflatePrefix, webCodec } from "./_codec.ts";
-import { DEFAULT_READ_BYTES } from "./_member_reader.ts";
+import { DEFAULT_READ_BYTES, MemberReader } from "./_member_reader.ts";
 import { memberBlocks } from "./_member_blocks.ts";
 
 /** Limits that keep a hostile archive from costing unbounded memory or time. */
@@ -83,7 +83,18 @@ export const DEFAULT_NPZ_LIMITS: Required<NpzLimits> = {
 export interface LoadNpzOptions extends NpzLimits, DecodeNpyOptions, ReadNpyIndexOptions {
   /** For URLs: the fetch function and request headers. */
   readonly url?: UrlSourceOptions;
+  /**
+   * A deflated member with more compressed bytes than this (default 1 GiB)
+   * is read whole by inflating chunks of the archive straight into its
+   * buffer, instead of reading its compressed bytes whole first: the peak
+   * is the member's size, not its size plus its compressed size, for about
+   * a fifth more time (measured on an 800 MB float64 member: 903 MB peak
+   * RSS against 1573 MB). `NpzFile.blocks` streams whatever the size.
+   */
+  readonly streamAbove?: number;
 }
+
+const DEFAULT_STREAM_ABOVE = 2 ** 30;
 
 /** Options of {@linkcode NpzFile.blocks}. */
 export interface NpzBlocksOptions {
@@ -99,6 +110,18 @@ export interface NpzBlocksOptions {
    * the whole member has been read, before the last block is given out; a
    * mismatch is an error after the earlier blocks were given out, so a
    * consumer writing blocks somewhere should discard them on error.
+   */
+  readonly verify?: boolean;
+}
+
+/** Options of {@linkcode NpzFile.index}. */
+export interface NpzIndexOptions {
+  /**
+   * Whether to check a stored member's CRC-32 as well (default false). The
+   * partial read takes only the byte runs the index selects; the check
+   * reads the whole member once more (in chunks, in bounded memory), so it
+   * is for when integrity matters more than the saving. Deflated members
+   * are inflated whole and always checked.
    */
   readonly verify?: boolean;
 }
@@ -543,6 +566,13 @@ export class NpzFile implements Disposable, Iterable<string> {
           "the source must be a ByteSource with byteLength and read()",
         );
       }
+      const streamAbove = options?.streamAbove ?? DEFAULT_STREAM_ABOVE;
+      if (typeof streamAbove !== "number" || !(streamAbove >= 0)) {
+        throw new ArgumentError(
+          "option-invalid",
+          `streamAbove must be a non-negative number, not ${String(streamAbove)}`,
+        );
+      }
       const directory = await drive(readDirectory(source.byteLength, options), source);
       checkTotal(directory.entries, options);
       return new NpzFile(source, directory, options ?? {}, codec, onClose);
@@ -818,8 +848,9 @@ export class NpzFile implements Disposable, Iterable<string> {
 
   /**
    * Reads the part of a `.npy` member that a NumPy index selects. A stored
-   * member is read in part (only the byte runs needed; its CRC-32 cannot be
-   * checked then); a deflated one is inflated whole first.
+   * member is read in part: only the byte runs needed, so its CRC-32 is not
+   * checked unless `verify` is set (which reads the whole member once more,
+   * in chunks). A deflated one is inflated whole first, and always checked.
    *
    * @example
    * ```ts
@@ -829,16 +860,38 @@ export class NpzFile implements Disposable, Iterable<string> {
    *
    * using npz = await loadNpz(encodeNpz({ m: arange(12).reshape([3, 4]) }));
    * assert.deepEqual((await npz.index("m", "1:, ::2")).toNested(), [[4n, 6n], [8n, 10n]]);
+   * const checked = await npz.index("m", "-1", { verify: true });
+   * assert.deepEqual(checked.toNested(), [8n, 9n, 10n, 11n]);
    * ```
    *
    * @param name The member, with or without `.npy`.
    * @param index NumPy index syntax, or index items.
+   * @param options Whether to check a stored member's CRC-32 too.
    * @returns The selected elements.
    */
-  async index(name: string, index: string | readonly IndexItem[]): Promise<NDArray> {
+  async index(
+    name: string,
+    index: string | readonly IndexItem[],
+    options?: NpzIndexOptions,
+  ): Promise<NDArray> {
     const entry = this.#entry(name);
+    const verify = options?.verify ?? false;
+    if (typeof verify !== "boolean") {
+      throw new ArgumentError("option-invalid", `verify must be a boolean, not ${String(verify)}`);
+    }
     if (entry.method === METHOD_STORED) {
       const { dataOffset } = await this.#locate(entry, false);
+      if (verify) {
+        checkMember(entry, this.#options);
+        await new MemberReader({
+          source: this.#source,
+          entry,
+          dataOffset,
+          codec: this.#codec,
+          readBytes: DEFAULT_READ_BYTES,
+          verify,
+        }).finish();
+      }
       return readNpyIndex(subSource(this.#source, dataOffset, entry.size), index, this.#options);
     }
     const bytes = await this.#read(entry);
@@ -916,6 +969,27 @@ export class NpzFile implements Disposable, Iterable<string> {
 
   async #read(entry: CentralEntry): Promise<Uint8Array> {
     checkMember(entry, this.#options);
+    const streamAbove = this.#options.streamAbove ?? DEFAULT_STREAM_ABOVE;
+    if (entry.method !== METHOD_STORED && entry.compressedSize > streamAbove) {
+      // The compressed bytes are read in chunks and inflated into the output.
+      const { dataOffset } = await this.#locate(entry, false);
+      const out = new Uint8Array(entry.size);
+      const reader = new MemberReader({
+        source: this.#source,
+        entry,
+        dataOffset,
+        codec: this.#codec,
+        readBytes: DEFAULT_READ_BYTES,
+        verify: true,
+      });
+      try {
+        await reader.fill(out);
+        await reader.finish();
+      } finally {
+        await reader.close();
+      }
+      return out;
+    }
     const { dataOffset, data } = await this.#locate(entry, true);
     const bytes = entry.method === METHOD_STORED
       ? data!

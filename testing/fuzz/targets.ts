@@ -463,6 +463,25 @@ export const TARGETS: readonly FuzzTarget[] = [
     },
   },
   {
+    name: "npz-blocks",
+    description:
+      "NpzFile.blocks over a byte source: 40-byte blocks from 7-byte reads, every .npy member",
+    corpus: npzCorpus,
+    dictionary: [...NPZ_DICTIONARY, ...NPY_DICTIONARY],
+    outputFactor: 1100,
+    async run(input) {
+      using npz = await loadNpz(bytesSource(input));
+      const blocks = [];
+      for (const name of npz.names) {
+        if (!name.endsWith(".npy")) continue;
+        for await (const block of npz.blocks(name, { blockBytes: 40, readBytes: 7 })) {
+          blocks.push(block);
+        }
+      }
+      return memberBytes(blocks);
+    },
+  },
+  {
     name: "pickle-loads",
     description: "the pickle machine: every opcode, the allowlist, numpy reconstruction, limits",
     corpus: pickleCorpus,

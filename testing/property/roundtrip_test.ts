@@ -12,7 +12,7 @@ import { bytesSink, bytesSource, type Descr, DType, NDArray } from "@ndio/core";
 import { decodeNpy, decodeNpyStream, encodeNpy, readNpyBlocks } from "@ndio/npy";
 import { load, save } from "@ndio/npy/fs";
 import { loadtxt, loadtxtBlocks, savetxtBytes } from "@ndio/text";
-import { decodeNpz, encodeNpz, NpzWriter } from "@ndio/npz";
+import { decodeNpz, encodeNpz, loadNpz, NpzWriter } from "@ndio/npz";
 import { dumps, loads } from "@ndio/pickle";
 import { python } from "../python.ts";
 
@@ -485,6 +485,30 @@ Deno.test("property: blocks of any size stack up to the array (readNpyBlocks, lo
       assert.equal(valuesOf(concatRows(blocks)), valuesOf(whole), JSON.stringify(spec));
     }),
     { numRuns: 150, seed: 101 },
+  );
+});
+
+Deno.test("property: NpzFile.blocks of any block and read size stack up to the member, stored or deflated", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      specArb,
+      fc.boolean(),
+      fc.integer({ min: 1, max: 4096 }),
+      fc.integer({ min: 1, max: 5000 }),
+      async (spec, compress, blockBytes, readBytes) => {
+        const array = build(spec);
+        using npz = await loadNpz(encodeNpz({ a: array }, { compress }));
+        const blocks: NDArray[] = [];
+        for await (const b of npz.blocks("a", { blockBytes, readBytes })) blocks.push(b);
+        const what = `${JSON.stringify(spec)} compress ${compress} blockBytes ${blockBytes}`;
+        assert.deepEqual(concatBytes(blocks.map(bytesOf)), bytesOf(array), what);
+        for (const b of blocks) assert.equal(b.dtype.str, array.dtype.str, what);
+        if (array.ndim > 0) {
+          assert.equal(blocks.reduce((n, b) => n + b.shape[0]!, 0), array.shape[0], what);
+        }
+      },
+    ),
+    { numRuns: 150, seed: 102 },
   );
 });
 

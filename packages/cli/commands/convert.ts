@@ -24,6 +24,7 @@ import {
   writeOptions,
 } from "../_plugin_options.ts";
 import { Progress, sourceWithProgress } from "../_progress.ts";
+import { streamNpzMember } from "../_stream_member.ts";
 
 /** Adapts content to what `plugin` holds, naming the input in errors. */
 export function contentFor(
@@ -158,8 +159,9 @@ and writes OUT in the format of --to or of its extension (.npy .npz .txt .csv
 becomes one member per key, as np.savez(**d) does; into .npy it needs a single
 array (--name picks a key). dtype, byte order, shape and values are kept exactly.
 OUT is written atomically: if anything fails, an existing OUT is left untouched
-and no temporary file remains. An .npy into an .npz streams: memory stays small
-whatever the size of the array. Escapes such as \\t are understood in option values.`,
+and no temporary file remains. An .npy into an .npz streams, and so does an .npz
+member into an .npy (unless in Fortran order): memory stays small whatever the
+size of the array. Escapes such as \\t are understood in option values.`,
   options: {
     from: {
       type: "string",
@@ -193,6 +195,21 @@ whatever the size of the array. Escapes such as \\t are understood in option val
         await packNpy(ctx, input, outPath, options, outOptions, progress)
       ) {
         return 0;
+      }
+      if (input.plugin === npzPlugin && writer === npyPlugin) {
+        // One member to .npy streams, in memory bounded by the block size.
+        const streamed = await streamNpzMember(input, outPath, name, options, progress);
+        if (streamed !== null) {
+          progress.finish();
+          const { dtype, shape } = streamed;
+          note(
+            ctx,
+            `wrote "${outPath}": npy, ${dtype} (${shape.join(", ")}${
+              shape.length === 1 ? "," : ""
+            }), ${grouped(streamed.bytes)} bytes`,
+          );
+          return 0;
+        }
       }
       const content = await readInput(input, options, progress);
       await writeConverted(ctx, content, inPath, outPath, writer, name, outOptions, progress);

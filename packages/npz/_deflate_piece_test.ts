@@ -1,0 +1,111 @@
+// How pieces are deflated: Huffman coding alone where string matching
+// gains nothing (random floats), string matching at the asked level where
+// it does (small ints, repeats); the choice depends on the piece's bytes
+// alone, and the archive stays within NumPy's size + 1%, read by NumPy.
+
+import assert from "node:assert/strict";
+import { constants, deflateRawSync, inflateRawSync, type ZlibOptions } from "node:zlib";
+import { NDArray } from "@ndio/core";
+import { python } from "../../testing/python.ts";
+import { deflatePiece } from "./_deflate_piece.ts";
+import { loadNpz, savezCompressed } from "./fs.ts";
+
+/** Normally distributed float64s from a fixed seed (Box–Muller over an LCG). */
+function randomNormals(n: number): NDArray {
+  const a = new NDArray("<f8", [n]);
+  const view = new Float64Array(a.data.buffer, a.data.byteOffset, n);
+  let x = 12345;
+  const uniform = () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x + 1) / 4294967297;
+  };
+  for (let i = 0; i < n; i++) {
+    view[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  }
+  return a;
+}
+
+/** Int64s from 0 to 99: string matching finds the seven zero bytes of each. */
+function smallInts(n: number): NDArray {
+  const a = new NDArray("<i8", [n]);
+  let x = 7;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    a.data[i * 8] = (x >>> 16) % 100;
+  }
+  return a;
+}
+
+/** A gradient image: rows 2048 bytes apart repeat with a shift, which zlib-ng's cheaper ways miss. */
+function gradient(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = ((i >> 11) + (i & 2047)) & 255;
+  return out;
+}
+
+const deflate = (piece: Uint8Array, last: boolean, way: ZlibOptions) =>
+  new Uint8Array(deflateRawSync(piece, {
+    ...way,
+    finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+  }));
+const HUFFMAN = { level: 6, strategy: constants.Z_HUFFMAN_ONLY };
+const WINDOW_8K = { level: 6, windowBits: 13 };
+const LEVEL_6 = { level: 6 };
+
+Deno.test("deflatePiece: the cheapest way that is as small as zlib's on a sample", () => {
+  const floats = randomNormals(1 << 18).data; // 2 MiB
+  const ints = smallInts(1 << 18).data;
+  const image = gradient(2 << 20);
+  for (const last of [false, true]) {
+    assert.deepEqual(deflatePiece(floats, 6, last), deflate(floats, last, HUFFMAN));
+    assert.deepEqual(deflatePiece(ints, 6, last), deflate(ints, last, WINDOW_8K));
+    assert.deepEqual(deflatePiece(image, 6, last), deflate(image, last, LEVEL_6));
+    // Under 1 MiB nothing is sampled.
+    const small = floats.subarray(0, 1 << 19);
+    assert.deepEqual(deflatePiece(small, 6, last), deflate(small, last, LEVEL_6));
+  }
+  // Floats with a run of zeros in the middle: the sample sees the run.
+  const mixed = floats.slice();
+  mixed.fill(0, 1 << 19, 3 << 19);
+  assert.notDeepEqual(deflatePiece(mixed, 6, true), deflate(mixed, true, HUFFMAN));
+  // Level 0 stores, whatever the data; other levels are kept.
+  assert.deepEqual(deflatePiece(floats, 0, true), deflate(floats, true, { level: 0 }));
+  assert.deepEqual(deflatePiece(ints, 9, true), deflate(ints, true, { level: 9, windowBits: 13 }));
+  for (const piece of [floats, ints, image, mixed]) {
+    assert.deepEqual(new Uint8Array(inflateRawSync(deflatePiece(piece, 6, true))), piece);
+  }
+});
+
+for (
+  const [label, make] of [["random floats", randomNormals], ["small ints", smallInts]] as const
+) {
+  Deno.test(`savezCompressed of ${label}: NumPy's values, within NumPy's size + 1%, same bytes on threads`, async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const a = make(1_200_000); // 9.6 MB: pieces of 4, 4 and 1.6 MiB
+      const path = await savezCompressed(`${dir}/f.npz`, [a], { workers: 0 });
+      const parallel = await savezCompressed(`${dir}/p.npz`, [a], { workers: 2 });
+      assert.deepEqual(await Deno.readFile(parallel), await Deno.readFile(path));
+      {
+        using npz = await loadNpz(path);
+        assert.deepEqual((await npz.array("arr_0")).data, a.data);
+      }
+      await Deno.writeFile(`${dir}/raw.bin`, a.data);
+      const out = await python(
+        `import sys, os, numpy as np
+d = sys.argv[1]
+raw = np.fromfile(d + "/raw.bin", dtype=sys.argv[2])
+ours = np.load(d + "/f.npz")["arr_0"]
+np.savez_compressed(d + "/numpy.npz", raw)
+print(ours.dtype, ours.shape, np.array_equal(ours, raw), os.path.getsize(d + "/numpy.npz"))`,
+        { args: [dir, a.dtype.str] },
+      );
+      const [dtype, shape, equal, numpySize] = new TextDecoder().decode(out).trim().split(" ");
+      assert.deepEqual([dtype, shape, equal], [a.dtype.name, "(1200000,)", "True"]);
+      const ours = (await Deno.stat(path)).size;
+      assert.ok(ours <= Number(numpySize) * 1.01, `${ours} bytes against NumPy's ${numpySize}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
