@@ -17,6 +17,9 @@ import {
 import { type MemberAccess, MemberReader } from "./_member_reader.ts";
 import { METHOD_STORED } from "./_zip.ts";
 
+/** How many bytes of rows one inflation of a Fortran-order member gathers, by default. */
+export const FORTRAN_PASS_BYTES = 64 << 20;
+
 /** Errors from the member's `.npy` say which member they are in. */
 async function inMember<T>(access: MemberAccess, run: () => Promise<T> | T): Promise<T> {
   try {
@@ -86,13 +89,14 @@ function parseHeader(
  * array of at most one dimension) streams once through the member. A
  * Fortran-order member's rows are spread through all of its data: a stored
  * one is read in part for each block (then once more, whole, for the
- * CRC-32); a deflated one is inflated once per block, keeping only that
- * block's elements.
+ * CRC-32); a deflated one is inflated once per `passBytes` of rows (or per
+ * block, when blocks are larger), keeping only those rows' elements.
  */
 export async function* memberBlocks(
   access: MemberAccess,
   blockBytes: number,
   options: NpyHeaderOptions | undefined,
+  passBytes: number,
 ): AsyncGenerator<NDArray> {
   let reader = new MemberReader(access);
   try {
@@ -141,19 +145,23 @@ export async function* memberBlocks(
       return;
     }
     // Deflated, Fortran order: the data is columns of `rows` elements (one
-    // per index of the other axes); each pass keeps rows [r, r + n) of every
-    // column, which in the block's own Fortran order are consecutive.
+    // per index of the other axes). Each inflation pass keeps rows
+    // [r, r + m) of every column, which in Fortran order of its own are
+    // consecutive, and gathering up to `passBytes` of rows per pass saves
+    // passes; the pass is then cut into blocks.
     const itemsize = header.dtype.itemsize;
     const columnBytes = rows * itemsize;
-    for (let r = 0; r < rows; r += blockRows) {
-      const n = Math.min(blockRows, rows - r);
+    const columns = rowBytes / itemsize;
+    const passRows = Math.max(blockRows, Math.floor(passBytes / rowBytes));
+    for (let r = 0; r < rows; r += passRows) {
+      const m = Math.min(passRows, rows - r);
       if (r > 0) {
         await reader.close();
         reader = new MemberReader({ ...access, verify: false });
         await reader.take(header.dataOffset);
       }
-      const out = new Uint8Array(n * rowBytes);
-      const first = r * itemsize, last = (r + n) * itemsize, runBytes = n * itemsize;
+      const pass = new Uint8Array(m * rowBytes);
+      const first = r * itemsize, last = (r + m) * itemsize, runBytes = m * itemsize;
       for await (const [piece, offset] of inMemberPieces(access, reader)) {
         const start = offset - header.dataOffset;
         const end = Math.min(start + piece.length, dataLength);
@@ -164,11 +172,23 @@ export async function* memberBlocks(
           const from = Math.max(lo, start);
           const to = Math.min(column * columnBytes + last, end);
           if (from < to) {
-            out.set(piece.subarray(from - start, to - start), column * runBytes + from - lo);
+            pass.set(piece.subarray(from - start, to - start), column * runBytes + from - lo);
           }
         }
       }
-      yield arrayFromData(blockShape(n), out);
+      for (let i = 0; i < m; i += blockRows) {
+        const n = Math.min(blockRows, m - i);
+        if (n === m) {
+          yield arrayFromData(blockShape(n), pass);
+          continue;
+        }
+        const out = new Uint8Array(n * rowBytes);
+        for (let column = 0; column < columns; column++) {
+          const at = column * runBytes + i * itemsize;
+          out.set(pass.subarray(at, at + n * itemsize), column * n * itemsize);
+        }
+        yield arrayFromData(blockShape(n), out);
+      }
     }
   } finally {
     await reader.close();

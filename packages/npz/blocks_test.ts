@@ -98,6 +98,46 @@ for (const [codec, open] of openers) {
   });
 }
 
+Deno.test("blocks: a deflated Fortran-order member gathers passBytes of rows per inflation, cut into blocks", async () => {
+  for (const archive of ["fortran_compressed", "fortran"]) {
+    using npz = await loadNpz(await Deno.readFile(new URL(`good/${archive}.npz`, here)));
+    for (const member of npz.names) {
+      const whole = await npz.array(member);
+      const row = rowBytes(whole);
+      for (const passBytes of [1, row, 3 * row + 1, whole.nbytes, 1 << 20]) {
+        for (const blockBytes of [1, row + 1, 2 * row]) {
+          const what = `${archive}/${member} passBytes ${passBytes} blockBytes ${blockBytes}`;
+          const blocks = await collect(npz, member, { blockBytes, passBytes, readBytes: 13 });
+          assertStacks(blocks, whole, what);
+          const blockRows = Math.max(1, Math.floor(blockBytes / row));
+          assert.ok(blocks.every((b) => b.shape[0]! <= blockRows), what);
+        }
+      }
+    }
+  }
+  // Each pass inflates the member once: with passes of 2 rows, 7 rows take 4 passes.
+  const f = arange(7 * 5 * 3, { dtype: "<f4" }).reshape([7, 5, 3]).copy("F");
+  const archive = encodeNpz({ f }, { compress: true });
+  let reads = 0;
+  const source: ByteSource = {
+    byteLength: archive.length,
+    read: (offset, length) => {
+      reads++;
+      return bytesSource(archive).read(offset, length);
+    },
+  };
+  using npz = await loadNpz(source);
+  for (const [passBytes, passes] of [[120, 4], [1 << 20, 1]] as const) {
+    reads = 0;
+    const blocks = await collect(npz, "f", { blockBytes: 60, passBytes, readBytes: 1 << 20 });
+    assertStacks(blocks, f, `passBytes ${passBytes}`);
+    assert.equal(blocks.length, 7);
+    // One read locates the member; each pass reads its compressed bytes once.
+    assert.equal(reads, 1 + passes, `passBytes ${passBytes}`);
+  }
+  await assert.rejects(collect(npz, "f", { passBytes: 0 }), ArgumentError);
+});
+
 Deno.test("blocks: each block holds as many rows as blockBytes allows, and no more", async () => {
   const array = arange(100 * 3, { dtype: "<i4" }).reshape([100, 3]);
   for (const compress of [false, true]) {
@@ -388,5 +428,54 @@ Deno.test("blocks: a version 1.0 header shorter than 12 bytes is a typed error (
       assert.match(e.message, /^member "x\.npy": /);
       return true;
     });
+  }
+});
+
+Deno.test("blocks: over HTTP, a member streams in range requests of readBytes, and stopping early stops them", async () => {
+  // 8 MB of incompressible-ish int64, deflated: about 6 MB to stream.
+  const values = new BigInt64Array(1_000_000);
+  let x = 7;
+  for (let i = 0; i < values.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    values[i] = BigInt(x);
+  }
+  const array = new NDArray("<i8", [1000, 1000], { data: new Uint8Array(values.buffer) });
+  const file = encodeNpz({ big: array }, { compress: true });
+  const requests: number[] = [];
+  const controller = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} },
+    (request) => {
+      const range = /bytes=(\d+)-(\d+)/.exec(request.headers.get("range") ?? "");
+      if (range === null) return new Response("ranges only", { status: 400 });
+      const start = Number(range[1]);
+      const end = Math.min(Number(range[2]), file.length - 1);
+      requests.push(end - start + 1);
+      return new Response(file.slice(start, end + 1), {
+        status: 206,
+        headers: { "content-range": `bytes ${start}-${end}/${file.length}` },
+      });
+    },
+  );
+  try {
+    using npz = await loadNpz(`http://127.0.0.1:${server.addr.port}/big.npz`);
+    const readBytes = 256 << 10;
+    requests.length = 0;
+    const blocks = await collect(npz, "big", { blockBytes: 800_000, readBytes });
+    assertStacks(blocks, array, "over HTTP");
+    const compressed = npz.member("big").compressedSize;
+    assert.ok(requests.every((n) => n <= readBytes + 1024), String(requests));
+    const served = requests.reduce((a, b) => a + b, 0);
+    assert.ok(served < compressed + 2048, `${served} bytes served for ${compressed}`);
+    requests.length = 0;
+    for await (const block of npz.blocks("big", { blockBytes: 8000, readBytes })) {
+      assert.deepEqual(block.shape, [1, 1000]);
+      break;
+    }
+    const early = requests.reduce((a, b) => a + b, 0);
+    assert.ok(early <= 3 * readBytes + 2048, `${early} bytes served for the first row`);
+  } finally {
+    controller.abort();
+    await server.finished;
   }
 });

@@ -50,7 +50,7 @@ import {
 } from "./_zip.ts";
 import { type Codec, inflatePrefix, webCodec } from "./_codec.ts";
 import { DEFAULT_READ_BYTES, MemberReader } from "./_member_reader.ts";
-import { memberBlocks } from "./_member_blocks.ts";
+import { FORTRAN_PASS_BYTES, memberBlocks } from "./_member_blocks.ts";
 
 /** Limits that keep a hostile archive from costing unbounded memory or time. */
 export interface NpzLimits {
@@ -112,6 +112,13 @@ export interface NpzBlocksOptions {
    * consumer writing blocks somewhere should discard them on error.
    */
   readonly verify?: boolean;
+  /**
+   * For a deflated Fortran-order member, whose rows are spread through all
+   * of its data: about how many bytes of rows one inflation of the member
+   * gathers before they are cut into blocks (default 64 MiB; at least one
+   * block). Fewer passes cost more memory.
+   */
+  readonly passBytes?: number;
 }
 
 /** Options of {@linkcode NpzFile.index}. */
@@ -425,7 +432,7 @@ export function checkDuplicates(entries: readonly CentralEntry[]): void {
 
 function positiveOption(
   options: NpzBlocksOptions | undefined,
-  name: "blockBytes" | "readBytes",
+  name: "blockBytes" | "readBytes" | "passBytes",
   fallback: number,
 ): number {
   const value = options?.[name] ?? fallback;
@@ -729,8 +736,9 @@ export class NpzFile implements Disposable, Iterable<string> {
    * A C-order member (or one of at most one dimension) is read once. A
    * Fortran-order member's rows are spread through all its data: a stored
    * one is read in part for each block, then once more for its CRC-32; a
-   * deflated one is inflated once per block, so give it large blocks.
-   * Object arrays (one pickle) cannot be read in blocks.
+   * deflated one is inflated once per `passBytes` (64 MiB) of rows (or per
+   * block, when blocks are larger), which is also the memory it takes. Object arrays
+   * (one pickle) cannot be read in blocks.
    *
    * @example
    * ```ts
@@ -752,6 +760,7 @@ export class NpzFile implements Disposable, Iterable<string> {
     const entry = this.#entry(name);
     const blockBytes = positiveOption(options, "blockBytes", 8 << 20);
     const readBytes = positiveOption(options, "readBytes", DEFAULT_READ_BYTES);
+    const passBytes = positiveOption(options, "passBytes", FORTRAN_PASS_BYTES);
     const verify = options?.verify ?? true;
     if (typeof verify !== "boolean") {
       throw new ArgumentError("option-invalid", `verify must be a boolean, not ${String(verify)}`);
@@ -769,7 +778,7 @@ export class NpzFile implements Disposable, Iterable<string> {
       readBytes,
       verify,
     };
-    yield* memberBlocks(access, blockBytes, this.#options);
+    yield* memberBlocks(access, blockBytes, this.#options, passBytes);
   }
 
   /**
