@@ -107,25 +107,58 @@ export function openFileSource(path: string): FileSource {
 const MADV_HUGEPAGE = 14;
 const HUGE_PAGE_THRESHOLD = 32 << 20;
 
-let madvise: ((address: bigint, length: bigint) => void) | null | undefined;
+const LIBC_SYMBOLS = {
+  madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  fallocate: { parameters: ["i32", "i32", "i64", "i64"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+} as const;
 
-/** libc's madvise through FFI, when the process may already use FFI on Linux; else null. */
-function hugePageAdvisor(): ((address: bigint, length: bigint) => void) | null {
-  if (madvise !== undefined) return madvise;
-  madvise = null;
+let libc: Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"] | null | undefined;
+
+/** libc through FFI, when the process may already use FFI on Linux (it never prompts); else null. */
+function libcSymbols(): Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"] | null {
+  if (libc !== undefined) return libc;
+  libc = null;
   try {
     if (Deno.build.os !== "linux") return null;
     if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    const libc = Deno.dlopen("libc.so.6", {
-      madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
-    });
-    madvise = (address, length) => {
-      libc.symbols.madvise(Deno.UnsafePointer.create(address), length, MADV_HUGEPAGE);
-    };
+    libc = Deno.dlopen("libc.so.6", LIBC_SYMBOLS).symbols;
   } catch {
-    madvise = null;
+    libc = null;
   }
-  return madvise;
+  return libc;
+}
+
+/** libc's madvise(MADV_HUGEPAGE), when FFI may be used; else null. */
+function hugePageAdvisor(): ((address: bigint, length: bigint) => void) | null {
+  const symbols = libcSymbols();
+  if (symbols === null) return null;
+  return (address, length) => {
+    symbols.madvise(Deno.UnsafePointer.create(address), length, MADV_HUGEPAGE);
+  };
+}
+
+// open(2) flags: O_WRONLY | O_NOFOLLOW | O_CLOEXEC; fallocate(2)'s
+// FALLOC_FL_KEEP_SIZE. Files from this size up get their blocks reserved.
+const O_WRONLY_NOFOLLOW_CLOEXEC = 0o1 | 0o400000 | 0o2000000;
+const FALLOC_FL_KEEP_SIZE = 1;
+const RESERVE_FROM = 1 << 20;
+
+/**
+ * Reserves `size` bytes of blocks for the file at `path` (fallocate with
+ * FALLOC_FL_KEEP_SIZE, as NumPy's `tofile` does), so that writing it need
+ * not allocate blocks as it goes: a third less CPU for an 800 MB write on
+ * ext4. Best effort: without FFI, or where the file system cannot, nothing
+ * happens, and a write that does not fit fails as it would have.
+ */
+function reserveBlocks(path: string, size: number): void {
+  const symbols = libcSymbols();
+  if (symbols === null || size < RESERVE_FROM) return;
+  const fd = symbols.open(new TextEncoder().encode(path + "\0"), O_WRONLY_NOFOLLOW_CLOEXEC);
+  if (fd < 0) return;
+  symbols.fallocate(fd, FALLOC_FL_KEEP_SIZE, 0n, BigInt(size));
+  symbols.close(fd);
 }
 
 /** Options of {@linkcode allocateBuffer}. */
@@ -216,6 +249,14 @@ export interface AtomicFileSink extends SeekableByteSink, AsyncDisposable {
 export interface AtomicWriteOptions {
   /** Flush the data to disk before the rename (default true). */
   readonly fsync?: boolean;
+  /**
+   * The number of bytes about to be written, when known: from 1 MiB, their
+   * blocks are reserved up front (`fallocate`, as NumPy's `tofile` does),
+   * which makes writing them cheaper. Linux only, and only when the process
+   * already has FFI permission; otherwise ignored. `writeFileAtomic` of one
+   * `Uint8Array` sets it itself.
+   */
+  readonly size?: number;
 }
 
 const TEMP_SUFFIX = ".ndio-tmp";
@@ -384,8 +425,13 @@ export function createAtomicFileSink(path: string, options?: AtomicWriteOptions)
   if (typeof path !== "string" || path === "") {
     throw new ArgumentError("path-invalid", "a file path is needed");
   }
+  const size = options?.size;
+  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
+    throw new ArgumentError("option-invalid", `size must be a whole number of bytes, not ${size}`);
+  }
   const closeFirst = Deno.build.os === "windows";
   const { file, temp } = closeFirst ? openRandomTemp(path) : openSlotTemp(path);
+  if (size !== undefined) reserveBlocks(temp, size);
   let position = 0;
   let state: "open" | "committed" | "aborted" = "open";
   const writeAll = (chunk: Uint8Array) => {
@@ -488,7 +534,12 @@ export async function writeFileAtomic(
   data: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
   options?: AtomicWriteOptions,
 ): Promise<void> {
-  const sink = createAtomicFileSink(path, options);
+  const sink = createAtomicFileSink(
+    path,
+    data instanceof Uint8Array && options?.size === undefined
+      ? { ...options, size: data.length }
+      : options,
+  );
   try {
     if (data instanceof Uint8Array) await sink.write(data);
     else for await (const chunk of data) await sink.write(chunk);

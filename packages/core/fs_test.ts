@@ -154,3 +154,29 @@ Deno.test("an atomic write refuses a link planted at its temp name and leaves it
   assert.deepEqual([...await Deno.readFile(victim)], [5, 5]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("atomic writes reserve the blocks of a size given up front (Linux, with FFI)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/big.bin`;
+    // Reserved beyond what is written: the blocks stay with the file, past its end.
+    const sink = createAtomicFileSink(path, { fsync: false, size: 4 << 20 });
+    await sink.write(new Uint8Array([1]));
+    await sink.commit();
+    const info = await Deno.stat(path);
+    assert.equal(info.size, 1);
+    const ffi = (await Deno.permissions.query({ name: "ffi" })).state === "granted";
+    if (Deno.build.os === "linux" && ffi && info.blocks !== null) {
+      assert.ok(info.blocks * 512 >= 4 << 20, `${info.blocks} blocks`);
+    }
+    // Under 1 MiB nothing is reserved.
+    await writeFileAtomic(path, new Uint8Array(1000), { fsync: false });
+    const small = await Deno.stat(path);
+    if (small.blocks !== null) assert.ok(small.blocks * 512 < 1 << 20);
+    assert.throws(() => createAtomicFileSink(path, { size: -1 }), ArgumentError);
+    assert.throws(() => createAtomicFileSink(path, { size: 1.5 }), ArgumentError);
+    assert.deepEqual(await listDir(dir), ["big.bin"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -122,7 +122,12 @@ export async function save(path: string, array: NDArray, options?: SaveOptions):
   });
   // Encoding errors (an object array without a codec) surface before the file is created.
   const first = chunks.next();
-  const sink = createAtomicFileSink(path, { fsync: options?.fsync ?? false });
+  const sink = createAtomicFileSink(path, {
+    fsync: options?.fsync ?? false,
+    ...(first.done !== true && !array.dtype.hasObject
+      ? { size: first.value.length + array.nbytes }
+      : {}),
+  });
   try {
     if (first.done !== true && array.nbytes < GATHERED_SAVE) {
       await sink.write(gather([first.value, ...chunks]));
