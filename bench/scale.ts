@@ -227,7 +227,7 @@ export function renderSection(steps: readonly ScaleStep[], options: ScaleOptions
       ? `, ${(options.npzBytes! / 2 ** 30).toFixed(2)} GiB for the .npz round trip`
       : "") +
     " (`deno task scale --record`). " +
-    "CI runs the same steps at 256 MiB / 128 MiB / 256 MiB under a 256 MB cap, less than the data (`bench/scale_test.ts`).",
+    "CI runs the same steps at 512 MiB / 128 MiB / 512 MiB under a 384 MB cap, less than the data (`bench/scale_test.ts`).",
     "",
     "| step | data | time | peak RSS | under the cap | load |",
     "| --- | ---: | ---: | ---: | :---: | ---: |",
