@@ -22,6 +22,7 @@ import { encodeNpy } from "@ndio/npy";
 import { encodeNpz, loadNpz, type NpzBlocksOptions, type NpzFile } from "./mod.ts";
 import * as fs from "./fs.ts";
 import { numpy } from "../../testing/numpy.ts";
+import { serveRanges } from "./_test_helpers.ts";
 
 const here = new URL("./testdata/", import.meta.url);
 const good: Record<string, { members: string[] }> = JSON.parse(
@@ -442,23 +443,9 @@ Deno.test("blocks: over HTTP, a member streams in range requests of readBytes, a
   const array = new NDArray("<i8", [1000, 1000], { data: new Uint8Array(values.buffer) });
   const file = encodeNpz({ big: array }, { compress: true });
   const requests: number[] = [];
-  const controller = new AbortController();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} },
-    (request) => {
-      const range = /bytes=(\d+)-(\d+)/.exec(request.headers.get("range") ?? "");
-      if (range === null) return new Response("ranges only", { status: 400 });
-      const start = Number(range[1]);
-      const end = Math.min(Number(range[2]), file.length - 1);
-      requests.push(end - start + 1);
-      return new Response(file.slice(start, end + 1), {
-        status: 206,
-        headers: { "content-range": `bytes ${start}-${end}/${file.length}` },
-      });
-    },
-  );
-  try {
-    using npz = await loadNpz(`http://127.0.0.1:${server.addr.port}/big.npz`);
+  await using server = serveRanges(file, (n) => requests.push(n));
+  {
+    using npz = await loadNpz(`${server.url}big.npz`);
     const readBytes = 256 << 10;
     requests.length = 0;
     const blocks = await collect(npz, "big", { blockBytes: 800_000, readBytes });
@@ -474,8 +461,5 @@ Deno.test("blocks: over HTTP, a member streams in range requests of readBytes, a
     }
     const early = requests.reduce((a, b) => a + b, 0);
     assert.ok(early <= 3 * readBytes + 2048, `${early} bytes served for the first row`);
-  } finally {
-    controller.abort();
-    await server.finished;
   }
 });

@@ -17,17 +17,7 @@ import { npyHeaderFields } from "@ndio/npy";
 import { load, save } from "@ndio/npy/fs";
 import { python, pythonJson } from "../../testing/python.ts";
 import { createNpzWriter, savez, savezFromNpy } from "./fs.ts";
-
-/** Byte equality without a diff of megabytes on failure. */
-function assertSameBytes(actual: Uint8Array, expected: Uint8Array, message: string): void {
-  let i = 0;
-  const n = Math.min(actual.length, expected.length);
-  while (i < n && actual[i] === expected[i]) i++;
-  assert.ok(
-    i === n && actual.length === expected.length,
-    `${message}: ${actual.length} and ${expected.length} bytes, first difference at ${i}`,
-  );
-}
+import { assertSameBytes } from "./_test_helpers.ts";
 
 /** Pseudo-random float64s in a few distinct values: deflate has work to do. */
 function noise(shape: number[]): NDArray {

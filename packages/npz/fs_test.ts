@@ -10,6 +10,7 @@ import { arange, NDArray } from "@ndio/core";
 import { encodeNpy } from "@ndio/npy";
 import { python } from "../../testing/python.ts";
 import { createNpzWriter, loadNpz, savez, savezCompressed } from "./fs.ts";
+import { serveRanges } from "./_test_helpers.ts";
 
 const here = new URL("./testdata/", import.meta.url);
 
@@ -92,23 +93,9 @@ Deno.test("fs: loadNpz over HTTP fetches only the central directory and the memb
   });
   const file = await Deno.readFile(path);
   let served = 0;
-  const controller = new AbortController();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} },
-    (request) => {
-      const range = /bytes=(\d+)-(\d+)/.exec(request.headers.get("range") ?? "");
-      if (range === null) return new Response("ranges only", { status: 400 });
-      const start = Number(range[1]);
-      const end = Math.min(Number(range[2]), file.length - 1);
-      served += end - start + 1;
-      return new Response(file.slice(start, end + 1), {
-        status: 206,
-        headers: { "content-range": `bytes ${start}-${end}/${file.length}` },
-      });
-    },
-  );
+  const server = serveRanges(file, (n) => (served += n));
   try {
-    const url = `http://127.0.0.1:${server.addr.port}/big.npz`;
+    const url = `${server.url}big.npz`;
     using npz = await loadNpz(url);
     const afterOpen = served;
     assert.ok(afterOpen <= 1 + 1024, `opening read ${afterOpen} bytes`);
@@ -117,8 +104,7 @@ Deno.test("fs: loadNpz over HTTP fetches only the central directory and the memb
     assert.ok(served - afterOpen < member + 200, `the member read ${served - afterOpen} bytes`);
     assert.ok(served < file.length / 100, `${served} of ${file.length} bytes served`);
   } finally {
-    controller.abort();
-    await server.finished;
+    await server[Symbol.asyncDispose]();
     await Deno.remove(dir, { recursive: true });
   }
 });

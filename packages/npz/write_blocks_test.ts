@@ -19,21 +19,11 @@ import {
 import { npyHeaderFields } from "@ndio/npy";
 import { pythonJson } from "../../testing/python.ts";
 import { type NpzBlocks, NpzWriter, savez, type SavezOptions } from "./mod.ts";
+import { assertSameBytes } from "./_test_helpers.ts";
 
 function plainSink(): ByteSink & { bytes(): Uint8Array } {
   const inner = bytesSink();
   return { write: (chunk) => inner.write(chunk), bytes: () => inner.bytes() };
-}
-
-/** Byte equality without a diff of megabytes on failure. */
-function assertSameBytes(actual: Uint8Array, expected: Uint8Array, message: string): void {
-  let i = 0;
-  const n = Math.min(actual.length, expected.length);
-  while (i < n && actual[i] === expected[i]) i++;
-  assert.ok(
-    i === n && actual.length === expected.length,
-    `${message}: ${actual.length} and ${expected.length} bytes, first difference at ${i}`,
-  );
 }
 
 /** Pseudo-random int32s: deflate has work to do, and pieces differ. */
