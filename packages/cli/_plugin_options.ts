@@ -100,7 +100,7 @@ function delimiterFor(path: string): string | undefined {
 /** Checks the values of the read and write options, throwing a usage error for a bad one. */
 export function checkOptions(values: Values): void {
   convertedOptions(values);
-  parseLimits((values.limit as string[] | undefined) ?? []);
+  parseLimits(values);
 }
 
 /** The value of each option, converted: escapes decoded, numbers parsed. */
@@ -177,10 +177,10 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
   tib: 2 ** 40,
 };
 
-/** `--limit NAME=N` values: names in camelCase or kebab-case, numbers with an optional unit. */
-function parseLimits(given: readonly string[]): Map<string, number> {
+/** The `--limit NAME=N` values: names in camelCase or kebab-case, numbers with an optional unit. */
+function parseLimits(values: Values): Map<string, number> {
   const limits = new Map<string, number>();
-  for (const text of given) {
+  for (const text of (values.limit as string[] | undefined) ?? []) {
     const eq = text.indexOf("=");
     const name = text.slice(0, eq).trim().replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (eq < 0 || LIMITS[name] === undefined) {
@@ -266,7 +266,7 @@ export function readOptions(
   const given = convertedOptions(values);
   const options = {
     ...pluginOptions(plugin, given, READERS, "input", WRITERS, writer),
-    ...limitOptions(plugin, parseLimits((values.limit as string[] | undefined) ?? [])),
+    ...limitOptions(plugin, parseLimits(values)),
   };
   if (plugin.id === "text" && options.delimiter === undefined) {
     const delimiter = delimiterFor(path);
