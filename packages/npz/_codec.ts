@@ -23,6 +23,20 @@ export interface Codec {
    * a stream that inflates past it is an error, as is one that falls short.
    */
   inflate(data: Uint8Array, size: number, name: string, offset: number): Promise<Uint8Array>;
+  /**
+   * Optional: inflates a member from chunks of its compressed bytes
+   * straight into `out`, whose length is the declared size, with the same
+   * checks as `inflate`; resolves to the CRC-32 of the output. A codec with
+   * it never holds a member's compressed bytes whole.
+   */
+  inflateInto?(
+    chunks: AsyncIterable<Uint8Array>,
+    out: Uint8Array,
+    name: string,
+    offset: number,
+  ): Promise<number>;
+  /** Optional: allocates the buffer a member is read into (default `new Uint8Array`). */
+  allocate?(size: number): Uint8Array;
 }
 
 export function sizeMismatch(name: string, size: number, offset: number, more: boolean): never {

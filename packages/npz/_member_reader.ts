@@ -26,7 +26,7 @@ export interface MemberAccess {
 }
 
 /** Reads `length` bytes from `offset` in chunks of at most `chunk`, one read ahead. */
-async function* sourceChunks(
+export async function* sourceChunks(
   source: ByteSource,
   offset: number,
   length: number,

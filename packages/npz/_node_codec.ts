@@ -5,9 +5,11 @@
 // join into one valid deflate stream — the same bytes with or without workers.
 
 import { crc32, inflateRawSync } from "node:zlib";
+import { allocateBuffer } from "@ndio/core/fs";
 import { badDeflate, type Codec, sizeMismatch } from "./_codec.ts";
 import type { DeflatePool } from "./_deflate_pool.ts";
 import { deflatePiece } from "./_deflate_piece.ts";
+import { openRawInflater } from "./_raw_inflater.ts";
 
 /** The largest independently deflated piece. */
 export const DEFLATE_PIECE = 4 << 20;
@@ -79,6 +81,91 @@ async function* deflatePieces(
   while (pending.length > 0) yield await pending.shift()!;
 }
 
+function inflateWhole(data: Uint8Array, size: number, name: string, offset: number): Uint8Array {
+  let out: Uint8Array;
+  try {
+    // maxOutputLength bounds the allocation: a bomb stops there.
+    // One output chunk of the whole size: zlib inflates straight into it.
+    out = inflateRawSync(data, {
+      maxOutputLength: Math.max(1, size),
+      chunkSize: Math.max(64, Math.min(size, 2 ** 31 - 1)),
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+      sizeMismatch(name, size, offset, true);
+    }
+    badDeflate(name, offset, error);
+  }
+  if (out.length !== size) sizeMismatch(name, size, offset, out.length > size);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+/**
+ * Inflates chunks of a member's compressed bytes into `out` (its declared
+ * size) and returns the output's CRC-32, computed span by span while each
+ * is still in cache. Once `out` is full, input goes on into a one-byte
+ * scratch buffer: a byte landing there means the stream inflates past its
+ * declared size. Bytes after the end of the stream are ignored, as Python's
+ * zipfile does.
+ */
+async function inflateInto(
+  chunks: AsyncIterable<Uint8Array>,
+  out: Uint8Array,
+  name: string,
+  offset: number,
+): Promise<number> {
+  const inflater = openRawInflater();
+  if (inflater === null) {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    const whole = inflateWhole(concat(parts), out.length, name, offset);
+    out.set(whole);
+    return crc32(out);
+  }
+  const scratch = new Uint8Array(1);
+  let at = 0;
+  let crc = 0;
+  let ended = false;
+  const step = (input: Uint8Array, finish: boolean): number => {
+    const full = at === out.length;
+    let result;
+    try {
+      result = inflater.write(input, full ? scratch : out, full ? 0 : at, finish);
+    } catch (error) {
+      badDeflate(name, offset, error);
+    }
+    if (result.written > 0) {
+      if (full) sizeMismatch(name, out.length, offset, true);
+      crc = crc32(out.subarray(at, at + result.written), crc);
+      at += result.written;
+    }
+    ended = result.ended;
+    return result.consumed;
+  };
+  try {
+    for await (const chunk of chunks) {
+      let used = 0;
+      while (used < chunk.length && !ended) used += step(chunk.subarray(used), false);
+    }
+    if (!ended) step(new Uint8Array(0), true);
+  } finally {
+    inflater.close();
+  }
+  if (at !== out.length) sizeMismatch(name, out.length, offset, false);
+  return crc;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const whole = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return whole;
+}
+
 /**
  * The node:zlib codec. With a pool, members larger than one piece are
  * deflated on its workers.
@@ -87,23 +174,9 @@ export function nodeCodec(pool: DeflatePool | null): Codec {
   return {
     crc32: (data, crc = 0) => crc32(data, crc),
     deflate: (chunks, level) => deflatePieces(chunks, level ?? 6, pool),
-    inflate(data, size, name, offset): Promise<Uint8Array> {
-      let out: Uint8Array;
-      try {
-        // maxOutputLength bounds the allocation: a bomb stops there.
-        // One output chunk of the whole size: zlib inflates straight into it.
-        out = inflateRawSync(data, {
-          maxOutputLength: Math.max(1, size),
-          chunkSize: Math.max(64, Math.min(size, 2 ** 31 - 1)),
-        });
-      } catch (error) {
-        if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
-          sizeMismatch(name, size, offset, true);
-        }
-        badDeflate(name, offset, error);
-      }
-      if (out.length !== size) sizeMismatch(name, size, offset, out.length > size);
-      return Promise.resolve(new Uint8Array(out.buffer, out.byteOffset, out.length));
-    },
+    inflate: (data, size, name, offset) => Promise.resolve(inflateWhole(data, size, name, offset)),
+    inflateInto,
+    // Huge pages for large members, as NumPy's arrays get (see allocateBuffer).
+    allocate: (size) => allocateBuffer(size),
   };
 }

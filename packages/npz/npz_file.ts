@@ -49,7 +49,7 @@ import {
   ZIP64_LOCATOR_LENGTH,
 } from "./_zip.ts";
 import { type Codec, inflatePrefix, webCodec } from "./_codec.ts";
-import { DEFAULT_READ_BYTES, MemberReader } from "./_member_reader.ts";
+import { DEFAULT_READ_BYTES, MemberReader, sourceChunks } from "./_member_reader.ts";
 import { FORTRAN_PASS_BYTES, memberBlocks } from "./_member_blocks.ts";
 
 /** Limits that keep a hostile archive from costing unbounded memory or time. */
@@ -978,6 +978,20 @@ export class NpzFile implements Disposable, Iterable<string> {
 
   async #read(entry: CentralEntry): Promise<Uint8Array> {
     checkMember(entry, this.#options);
+    const codec = this.#codec;
+    if (entry.method !== METHOD_STORED && codec.inflateInto !== undefined) {
+      // Chunks of the compressed bytes inflate straight into the output.
+      const { dataOffset } = await this.#locate(entry, false);
+      const out = codec.allocate?.(entry.size) ?? new Uint8Array(entry.size);
+      const chunks = sourceChunks(
+        this.#source,
+        dataOffset,
+        entry.compressedSize,
+        DEFAULT_READ_BYTES,
+      );
+      checkCrc(entry, await codec.inflateInto(chunks, out, entry.name, dataOffset), dataOffset);
+      return out;
+    }
     const streamAbove = this.#options.streamAbove ?? DEFAULT_STREAM_ABOVE;
     if (entry.method !== METHOD_STORED && entry.compressedSize > streamAbove) {
       // The compressed bytes are read in chunks and inflated into the output.
