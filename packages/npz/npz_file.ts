@@ -85,11 +85,14 @@ export interface LoadNpzOptions extends NpzLimits, DecodeNpyOptions, ReadNpyInde
   readonly url?: UrlSourceOptions;
   /**
    * A deflated member with more compressed bytes than this (default 1 GiB)
-   * is read whole by inflating chunks of the archive straight into its
-   * buffer, instead of reading its compressed bytes whole first: the peak
-   * is the member's size, not its size plus its compressed size, for about
-   * a fifth more time (measured on an 800 MB float64 member: 903 MB peak
-   * RSS against 1573 MB). `NpzFile.blocks` streams whatever the size.
+   * is read whole by inflating chunks of the archive into its buffer,
+   * instead of reading its compressed bytes whole first: the peak is the
+   * member's size, not its size plus its compressed size, for about a fifth
+   * more time (measured on an 800 MB float64 member: 903 MB peak RSS
+   * against 1573 MB). Archives opened with `loadNpz` from `@ndio/npz/fs`
+   * always read that way, at full speed (node:zlib inflates straight into
+   * the buffer), so this applies to bytes, byte sources and URLs opened
+   * here. `NpzFile.blocks` streams whatever the size.
    */
   readonly streamAbove?: number;
 }
