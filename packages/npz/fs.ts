@@ -39,6 +39,12 @@ export interface SavezFileOptions extends SavezOptions, AtomicWriteOptions {
    * kept for later saves. The archive's bytes are the same either way.
    */
   readonly workers?: number;
+  /**
+   * Flush the file to disk before renaming it over the target (default
+   * false, as `np.savez` and the other ndio savers; the rename alone already
+   * keeps a half-written archive from ever replacing the target).
+   */
+  readonly fsync?: boolean;
 }
 
 function workerCount(options: SavezFileOptions | undefined): number {
@@ -104,7 +110,7 @@ export interface NpzFileWriter extends AsyncDisposable {
 export function createNpzWriter(path: string, options?: SavezFileOptions): NpzFileWriter {
   const target = npzPath(path);
   const workers = workerCount(options);
-  const sink = createAtomicFileSink(target, options);
+  const sink = createAtomicFileSink(target, { ...options, fsync: options?.fsync ?? false });
   let pool: DeflatePool | null = null;
   let writer: NpzWriter;
   try {
