@@ -19,6 +19,12 @@ export interface ByteSource {
    * or rejects with a `TruncatedError` when the source is shorter.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: fills `into` with the `into.length` bytes at `offset`, so a
+   * reader going through a large source can reuse its buffers instead of
+   * getting a new one per read. Rejects as `read` does.
+   */
+  readInto?(offset: number, into: Uint8Array): Promise<void>;
 }
 
 /** Where written bytes go, in order. */

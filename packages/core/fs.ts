@@ -66,28 +66,40 @@ export function openFileSource(path: string): FileSource {
       file.close();
     }
   };
+  const check = (offset: number, length: number): void => {
+    if (
+      !Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0
+    ) {
+      throw new ArgumentError("range-invalid", `cannot read ${length} bytes at offset ${offset}`);
+    }
+    if (offset + length > byteLength) {
+      throw new TruncatedError(
+        `"${path}" has ${byteLength} bytes, so ${length} bytes at offset ${offset} cannot be read`,
+        { offset: byteLength },
+      );
+    }
+  };
   return {
     path,
     byteLength,
     read(offset: number, length: number): Promise<Uint8Array> {
       try {
-        if (
-          !Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0
-        ) {
-          throw new ArgumentError(
-            "range-invalid",
-            `cannot read ${length} bytes at offset ${offset}`,
-          );
-        }
-        if (offset + length > byteLength) {
-          throw new TruncatedError(
-            `"${path}" has ${byteLength} bytes, so ${length} bytes at offset ${offset} cannot be read`,
-            { offset: byteLength },
-          );
-        }
+        check(offset, length);
         const out = new Uint8Array(length);
         readFully(file, out, offset, path);
         return Promise.resolve(out);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    readInto(offset: number, into: Uint8Array): Promise<void> {
+      try {
+        if (!(into instanceof Uint8Array)) {
+          throw new ArgumentError("range-invalid", "readInto needs a Uint8Array to fill");
+        }
+        check(offset, into.length);
+        readFully(file, into, offset, path);
+        return Promise.resolve();
       } catch (error) {
         return Promise.reject(error);
       }

@@ -28,6 +28,14 @@ Deno.test("openFileSource reads ranges of a file and reports truncation", async 
     return true;
   });
   await assert.rejects(() => source.read(-1, 2), ArgumentError);
+  const into = new Uint8Array(4);
+  await source.readInto!(254, into);
+  assert.deepEqual([...into], [254, 255, 0, 1]);
+  await source.readInto!(0, into.subarray(1, 3));
+  assert.deepEqual([...into], [254, 0, 1, 1]);
+  await assert.rejects(() => source.readInto!(297, into), TruncatedError);
+  await assert.rejects(() => source.readInto!(1.5, into), ArgumentError);
+  await assert.rejects(() => source.readInto!(0, [1, 2] as never), ArgumentError);
   assert.deepEqual(readFileBytes(path).length, 300);
   await Deno.remove(dir, { recursive: true });
 });
