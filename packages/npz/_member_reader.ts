@@ -25,19 +25,35 @@ export interface MemberAccess {
   readonly verify: boolean;
 }
 
-/** Reads `length` bytes from `offset` in chunks of at most `chunk`, one read ahead. */
+/**
+ * Reads `length` bytes from `offset` in chunks of at most `chunk`, one read
+ * ahead. With `reuse`, and a source that can `readInto`, the chunks are two
+ * buffers taking turns: each is valid only until the next one is asked for
+ * (for a consumer that is done with a chunk when it asks for the next).
+ */
 export async function* sourceChunks(
   source: ByteSource,
   offset: number,
   length: number,
   chunk: number,
+  reuse = false,
 ): AsyncGenerator<Uint8Array> {
   const end = offset + length;
-  let pending = offset < end ? source.read(offset, Math.min(chunk, end - offset)) : null;
+  const buffers = reuse && source.readInto !== undefined
+    ? [new Uint8Array(Math.min(chunk, length)), new Uint8Array(Math.min(chunk, length))]
+    : null;
+  let turn = 0;
+  const readAt = (at: number): Promise<Uint8Array> => {
+    const n = Math.min(chunk, end - at);
+    if (buffers === null) return source.read(at, n);
+    const into = buffers[turn ^= 1]!.subarray(0, n);
+    return source.readInto!(at, into).then(() => into);
+  };
+  let pending = offset < end ? readAt(offset) : null;
   for (let at = offset; pending !== null;) {
     const current = pending;
     const next = at + Math.min(chunk, end - at);
-    pending = next < end ? source.read(next, Math.min(chunk, end - next)) : null;
+    pending = next < end ? readAt(next) : null;
     // A read ahead that fails after this one is reported when it is awaited.
     pending?.catch(() => {});
     yield await current;

@@ -128,6 +128,25 @@ Deno.test("fs: broken archives fail the same way through node:zlib", async () =>
   }
 });
 
+Deno.test("fs: a deflated member of several read chunks inflates whole and right", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // Noise deflates to about its own size: 12 MB is three 4 MiB reads.
+    const noise = new NDArray(core.DType.parse("|u1"), [12_000_000]);
+    let x = 1;
+    for (let i = 0; i < noise.data.length; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      noise.data[i] = x >>> 24;
+    }
+    const path = await savezCompressed(`${dir}/noise.npz`, { noise }, { workers: 0 });
+    assert.ok((await Deno.stat(path)).size > 8 << 20);
+    using npz = await loadNpz(path);
+    assert.deepEqual((await npz.array("noise")).data, noise.data);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("fs: a stored member read from a file is 64-byte aligned in its buffer", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -17,7 +17,8 @@ async function readEverything(bytes: Uint8Array): Promise<void> {
 }
 
 // The same through @ndio/npz/fs, whose node:zlib codec inflates members
-// from chunks of the file straight into their buffers.
+// from chunks of the file straight into their buffers (fs_test.ts runs the
+// fixtures through it).
 async function readEverythingFromFile(bytes: Uint8Array): Promise<void> {
   const path = await Deno.makeTempFile({ suffix: ".npz" });
   try {
@@ -45,7 +46,6 @@ for (const [name, { error, code, member }] of Object.entries(manifest)) {
       return true;
     };
     await assert.rejects(readEverything(bytes), check);
-    await assert.rejects(readEverythingFromFile(bytes), check);
     assert.throws(() => decodeNpz(bytes), check);
   });
 }

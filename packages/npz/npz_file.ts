@@ -983,15 +983,13 @@ export class NpzFile implements Disposable, Iterable<string> {
     checkMember(entry, this.#options);
     const codec = this.#codec;
     if (entry.method !== METHOD_STORED && codec.inflateInto !== undefined) {
-      // Chunks of the compressed bytes inflate straight into the output.
+      // Chunks of the compressed bytes inflate straight into the output;
+      // inflateInto is done with each chunk before it asks for the next,
+      // so two read buffers taking turns serve the whole member.
       const { dataOffset } = await this.#locate(entry, false);
       const out = codec.allocate?.(entry.size) ?? new Uint8Array(entry.size);
-      const chunks = sourceChunks(
-        this.#source,
-        dataOffset,
-        entry.compressedSize,
-        DEFAULT_READ_BYTES,
-      );
+      const size = entry.compressedSize;
+      const chunks = sourceChunks(this.#source, dataOffset, size, DEFAULT_READ_BYTES, true);
       checkCrc(entry, await codec.inflateInto(chunks, out, entry.name, dataOffset), dataOffset);
       return out;
     }
