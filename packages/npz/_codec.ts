@@ -93,6 +93,36 @@ export function inflatePrefix(
   return out.subarray(0, written);
 }
 
+/**
+ * What is wrong with a deflate stream, inflated to its end, or null if it
+ * is sound. Deno's DecompressionStream ends quietly where its input ends,
+ * so a stream cut short looks like a member shorter than it declares; zlib
+ * (and fflate) call it a bad stream, and so does ndio: after such a
+ * shortfall this tells the two apart, inflating with fflate and dropping
+ * the output. The input is pushed in 4 KiB pieces, so a piece expands to
+ * at most ~4 MiB. Errors of the chunks' source pass through.
+ */
+export async function deflateStreamError(
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<unknown> {
+  const inflater = new Inflate(() => {});
+  const push = (piece: Uint8Array, final: boolean): unknown => {
+    try {
+      inflater.push(piece, final);
+      return null;
+    } catch (error) {
+      return error;
+    }
+  };
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.length; at += 4096) {
+      const error = push(chunk.subarray(at, at + 4096), false);
+      if (error !== null) return error;
+    }
+  }
+  return push(new Uint8Array(0), true);
+}
+
 async function* fflateDeflate(
   chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
   level: number | undefined,
@@ -179,7 +209,11 @@ async function streamInflate(
     badDeflate(name, offset, error);
   }
   await writing;
-  if (written !== size) sizeMismatch(name, size, offset, false);
+  if (written !== size) {
+    const error = await deflateStreamError([data]);
+    if (error !== null) badDeflate(name, offset, error);
+    sizeMismatch(name, size, offset, false);
+  }
   return out;
 }
 

@@ -7,7 +7,13 @@
 
 import type { ByteSource } from "@ndio/core";
 import { type CentralEntry, checkCrc, METHOD_STORED } from "./_zip.ts";
-import { type Codec, inflateChunks, sizeMismatch } from "./_codec.ts";
+import {
+  badDeflate,
+  type Codec,
+  deflateStreamError,
+  inflateChunks,
+  sizeMismatch,
+} from "./_codec.ts";
 
 /** The default size of each read of a member's bytes from the source. */
 export const DEFAULT_READ_BYTES = 4 << 20;
@@ -99,8 +105,20 @@ export class MemberReader {
     return piece;
   }
 
-  #short(): never {
-    const { entry, dataOffset } = this.#access;
+  /**
+   * The member ended before its declared size. For a deflated one, that is
+   * a stream cut short (the web's inflater ends quietly where its input
+   * does) or one that is whole but shorter: the compressed bytes are read
+   * again to tell which, so the error is the one a whole read gives.
+   */
+  async #short(): Promise<never> {
+    const { entry, source, dataOffset, readBytes } = this.#access;
+    if (this.#inflated !== null) {
+      const error = await deflateStreamError(
+        sourceChunks(source, dataOffset, entry.compressedSize, readBytes),
+      );
+      if (error !== null) badDeflate(entry.name, dataOffset, error);
+    }
     sizeMismatch(entry.name, entry.size, dataOffset, false);
   }
 
@@ -112,9 +130,9 @@ export class MemberReader {
   async take(length: number): Promise<Uint8Array> {
     if (length === 0) return new Uint8Array(0);
     if (this.#pending === null && this.#inflated === null) {
-      if (this.#produced + length > this.#access.entry.size) this.#short();
+      if (this.#produced + length > this.#access.entry.size) return await this.#short();
       const bytes = await this.#next(length);
-      if (bytes === null || bytes.length !== length) this.#short();
+      if (bytes === null || bytes.length !== length) return await this.#short();
       this.#position += length;
       return bytes;
     }
@@ -134,7 +152,7 @@ export class MemberReader {
     let at = 0;
     while (at < target.length) {
       const piece = this.#pending ?? await this.#next(target.length - at);
-      if (piece === null) this.#short();
+      if (piece === null) return await this.#short();
       const n = Math.min(piece.length, target.length - at);
       target.set(piece.subarray(0, n), at);
       this.#pending = n < piece.length ? piece.subarray(n) : null;
@@ -163,7 +181,7 @@ export class MemberReader {
       // Trailing bytes after the array count towards the size and CRC.
     }
     const { entry, dataOffset, verify } = this.#access;
-    if (this.#produced !== entry.size) this.#short();
+    if (this.#produced !== entry.size) await this.#short();
     this.#position = entry.size;
     if (verify) checkCrc(entry, this.#crc, dataOffset);
   }

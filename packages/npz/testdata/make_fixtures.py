@@ -267,6 +267,28 @@ def write_bad():
     short = bytearray(deflated)
     struct.pack_into("<I", short, central_b + 24, info_b.file_size + 1000)
     save("short_size", bytes(short), "MalformedError", "zip-size-mismatch", "b.npy")
+    # A deflated member whose stream is cut in half, its sizes and offsets
+    # rewritten to match: the archive is sound, but inflating the member runs
+    # out of input before the stream's last block (zlib: "incomplete or
+    # truncated stream").
+    npy = io.BytesIO()
+    np.save(npy, np.arange(20_000, dtype="<f8"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        writestr(z, "a.npy", npy.getvalue())
+    whole = buf.getvalue()
+    local, start, size = member_layout(whole, "a.npy")
+    cut = size // 2
+    central = whole.find(b"PK\x01\x02")
+    end = whole.rfind(b"PK\x05\x06")
+    head = bytearray(whole[:start])
+    struct.pack_into("<I", head, local + 18, cut)
+    directory = bytearray(whole[central:end])
+    struct.pack_into("<I", directory, 20, cut)
+    record = bytearray(whole[end:])
+    struct.pack_into("<I", record, 16, start + cut)
+    cut_short = bytes(head) + whole[start : start + cut] + bytes(directory) + bytes(record)
+    save("truncated_deflate", cut_short, "MalformedError", "zip-bad-deflate", "a.npy")
     # A stored member whose sizes point past the end of the archive.
     lying_stored = bytearray(plain)
     central = plain.find(b"PK\x01\x02")
