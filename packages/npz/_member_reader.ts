@@ -161,6 +161,19 @@ export class MemberReader {
     }
   }
 
+  /** Passes over the next `length` bytes (they still count towards the size and CRC-32). */
+  async skip(length: number): Promise<void> {
+    let left = length;
+    while (left > 0) {
+      const piece = this.#pending ?? await this.#next(Math.min(left, this.#access.readBytes));
+      if (piece === null) return await this.#short();
+      const n = Math.min(piece.length, left);
+      this.#pending = n < piece.length ? piece.subarray(n) : null;
+      left -= n;
+      this.#position += n;
+    }
+  }
+
   /** The remaining bytes in pieces, each with its offset in the member; then `finish`es. */
   async *pieces(): AsyncGenerator<[piece: Uint8Array, offset: number]> {
     while (true) {

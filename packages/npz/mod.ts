@@ -13,7 +13,7 @@
  * `NpzFile.blocks`, inflated as they stream, in memory bounded by the block.
  *
  * Safety: the CRC-32 of every member read whole or in blocks is checked (a
- * stored member's partial `index()` read only with `verify: true`);
+ * partial `index()` read only with `verify: true`);
  * inflation stops at the declared size (a zip bomb is an error, never a
  * large allocation); member counts and sizes are limited; object arrays
  * (pickles) are refused unless `allowPickle: true` and a pickle codec are

@@ -51,6 +51,7 @@ import {
 import { type Codec, inflatePrefix, webCodec } from "./_codec.ts";
 import { DEFAULT_READ_BYTES, MemberReader } from "./_member_reader.ts";
 import { FORTRAN_PASS_BYTES, memberBlocks } from "./_member_blocks.ts";
+import { memberIndex } from "./_member_index.ts";
 
 /** Limits that keep a hostile archive from costing unbounded memory or time. */
 export interface NpzLimits {
@@ -124,11 +125,12 @@ export interface NpzBlocksOptions {
 /** Options of {@linkcode NpzFile.index}. */
 export interface NpzIndexOptions {
   /**
-   * Whether to check a stored member's CRC-32 as well (default false). The
-   * partial read takes only the byte runs the index selects; the check
-   * reads the whole member once more (in chunks, in bounded memory), so it
-   * is for when integrity matters more than the saving. Deflated members
-   * are inflated whole and always checked.
+   * Whether to read the whole member and check its size and CRC-32 as well
+   * (default false). Without it, a stored member's partial read takes only
+   * the byte runs the index selects, and a deflated member is inflated only
+   * up to the last byte the index needs, so neither is checked. With it,
+   * the member is read to its end in one pass (in chunks, in bounded
+   * memory) and the selection is returned only once it has been checked.
    */
   readonly verify?: boolean;
 }
@@ -856,10 +858,13 @@ export class NpzFile implements Disposable, Iterable<string> {
   }
 
   /**
-   * Reads the part of a `.npy` member that a NumPy index selects. A stored
-   * member is read in part: only the byte runs needed, so its CRC-32 is not
-   * checked unless `verify` is set (which reads the whole member once more,
-   * in chunks). A deflated one is inflated whole first, and always checked.
+   * Reads the part of a `.npy` member that a NumPy index selects, in memory
+   * bounded by the selection and the read size, whatever the member's size.
+   * A stored member is read in part: only the byte runs needed. A deflated
+   * one is inflated in chunks as it streams, keeping only the bytes the
+   * index selects (in C and Fortran order alike), and stops after the last
+   * byte needed. Neither is checked against its CRC-32 unless `verify` is
+   * set, which reads the member to its end in the same pass.
    *
    * @example
    * ```ts
@@ -875,7 +880,7 @@ export class NpzFile implements Disposable, Iterable<string> {
    *
    * @param name The member, with or without `.npy`.
    * @param index NumPy index syntax, or index items.
-   * @param options Whether to check a stored member's CRC-32 too.
+   * @param options Whether to read the whole member and check its CRC-32 too.
    * @returns The selected elements.
    */
   async index(
@@ -888,23 +893,21 @@ export class NpzFile implements Disposable, Iterable<string> {
     if (typeof verify !== "boolean") {
       throw new ArgumentError("option-invalid", `verify must be a boolean, not ${String(verify)}`);
     }
-    if (entry.method === METHOD_STORED) {
+    if (entry.method === METHOD_STORED && !verify) {
       const { dataOffset } = await this.#locate(entry, false);
-      if (verify) {
-        checkMember(entry, this.#options);
-        await new MemberReader({
-          source: this.#source,
-          entry,
-          dataOffset,
-          codec: this.#codec,
-          readBytes: DEFAULT_READ_BYTES,
-          verify,
-        }).finish();
-      }
       return readNpyIndex(subSource(this.#source, dataOffset, entry.size), index, this.#options);
     }
-    const bytes = await this.#read(entry);
-    return readNpyIndex(bytesSource(bytes), index, this.#options);
+    checkMember(entry, this.#options);
+    const { dataOffset } = await this.#locate(entry, false);
+    const access = {
+      source: this.#source,
+      entry,
+      dataOffset,
+      codec: this.#codec,
+      readBytes: DEFAULT_READ_BYTES,
+      verify,
+    };
+    return memberIndex(access, index, this.#options);
   }
 
   /**
