@@ -13,7 +13,7 @@
 // So each piece is deflated the fastest way whose output on a sample of the
 // piece is within 0.5% of that reference, else at zlib-ng's level 9.
 
-import { constants, deflateRawSync, type ZlibOptions } from "node:zlib";
+import { constants, createDeflateRaw, deflateRawSync, type ZlibOptions } from "node:zlib";
 import { deflateSync as fflateDeflate } from "fflate";
 
 // The sample: slices spread over the piece, each long enough for string
@@ -75,11 +75,72 @@ function wayFor(piece: Uint8Array, level: number): ZlibOptions {
   return lazySize <= limit ? lazy : { level: 9 };
 }
 
+/** The most history deflate can refer to. */
+export const HISTORY = 32 << 10;
+
+/**
+ * Deflates `piece` after `history` (the bytes before it in the member,
+ * already deflated) in one zlib stream, and returns the output after the
+ * history's: the piece's matches may reach back into the history, as they
+ * would in one stream (pigz does the same). node:zlib ignores a deflate
+ * dictionary, so the history is deflated and its output, which ends with a
+ * sync flush, cut off; null if that output is not where it must be.
+ */
+function deflateAfter(
+  history: Uint8Array,
+  piece: Uint8Array,
+  way: ZlibOptions,
+  last: boolean,
+): Promise<Uint8Array | null> {
+  const historyOut = deflateWay(history, way, false);
+  const stream = createDeflateRaw({
+    ...way,
+    finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+    chunkSize: Math.min(piece.length + (piece.length >> 3) + historyOut.length + 1024, 8 << 20),
+  });
+  const parts: Uint8Array[] = [];
+  stream.on("data", (part: Uint8Array) => parts.push(part));
+  const ended = new Promise<Uint8Array | null>((resolve, reject) => {
+    stream.on("error", reject);
+    stream.on("end", () => {
+      const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+      const cut = historyOut.length;
+      resolve(
+        out.subarray(0, cut).every((byte, i) => byte === historyOut[i]) ? out.subarray(cut) : null,
+      );
+    });
+  });
+  stream.write(history);
+  stream.flush(constants.Z_SYNC_FLUSH);
+  stream.end(piece);
+  return ended;
+}
+
 /**
  * Deflates one piece; `last` ends the stream, otherwise a sync flush ends
  * the piece. Each piece is deflated the fastest way that stays within
- * 0.5% of a classic-zlib reference on a sample of it (see `wayFor`).
+ * 0.5% of a classic-zlib reference on a sample of it (see `wayFor`), after
+ * `history`, the up to 32 KiB before it (unless Huffman coding alone is the
+ * way). The output depends on the bytes of the piece and its history alone.
  */
-export function deflatePiece(piece: Uint8Array, level: number, last: boolean): Uint8Array {
-  return deflateWay(piece, wayFor(piece, level), last);
+export async function deflatePiece(
+  piece: Uint8Array,
+  level: number,
+  last: boolean,
+  history: Uint8Array = new Uint8Array(0),
+): Promise<Uint8Array> {
+  const way = wayFor(piece, level);
+  const usable = level === 0 || way.strategy === constants.Z_HUFFMAN_ONLY || piece.length === 0
+    ? 0
+    : Math.min(history.length, 1 << (way.windowBits ?? 15));
+  if (usable > 0) {
+    const out = await deflateAfter(history.subarray(history.length - usable), piece, way, last);
+    if (out !== null) return out;
+  }
+  return deflateWay(piece, way, last);
 }
