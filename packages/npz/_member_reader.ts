@@ -161,6 +161,14 @@ export class MemberReader {
     }
   }
 
+  /** The next bytes as they come (at most `readBytes` of a stored member), or null at the end. */
+  async next(): Promise<Uint8Array | null> {
+    const piece = this.#pending ?? await this.#next(this.#access.readBytes);
+    this.#pending = null;
+    if (piece !== null) this.#position += piece.length;
+    return piece;
+  }
+
   /** Passes over the next `length` bytes (they still count towards the size and CRC-32). */
   async skip(length: number): Promise<void> {
     let left = length;

@@ -40,6 +40,7 @@ export {
   loadNpz,
   type LoadNpzOptions,
   type NpzBlocksOptions,
+  type NpzChunksOptions,
   NpzFile,
   type NpzIndexOptions,
   type NpzLimits,

@@ -122,6 +122,22 @@ export interface NpzBlocksOptions {
   readonly passBytes?: number;
 }
 
+/** Options of {@linkcode NpzFile.chunks}. */
+export interface NpzChunksOptions {
+  /**
+   * The most bytes of the archive read at once (default 4 MiB): a stored
+   * member comes in chunks of this size, a deflated one is read in chunks
+   * of this size and comes in pieces as they inflate.
+   */
+  readonly readBytes?: number;
+  /**
+   * Whether to check the member's CRC-32 (default true), before the last
+   * chunk is given out; a mismatch is an error after the earlier chunks
+   * were given out.
+   */
+  readonly verify?: boolean;
+}
+
 /** Options of {@linkcode NpzFile.index}. */
 export interface NpzIndexOptions {
   /**
@@ -432,9 +448,11 @@ export function checkDuplicates(entries: readonly CentralEntry[]): void {
   }
 }
 
+type SizeOption = "blockBytes" | "readBytes" | "passBytes";
+
 function positiveOption(
-  options: NpzBlocksOptions | undefined,
-  name: "blockBytes" | "readBytes" | "passBytes",
+  options: { readonly [K in SizeOption]?: number } | undefined,
+  name: SizeOption,
   fallback: number,
 ): number {
   const value = options?.[name] ?? fallback;
@@ -781,6 +799,65 @@ export class NpzFile implements Disposable, Iterable<string> {
       verify,
     };
     yield* memberBlocks(access, blockBytes, this.#options, passBytes);
+  }
+
+  /**
+   * Reads a member's bytes, uncompressed, as they stream: what
+   * {@linkcode NpzFile.bytes} returns, in chunks, in memory bounded by the
+   * read size whatever the member's size. Inflation stops at the declared
+   * size (a zip bomb is an error, never an allocation of its inflated
+   * size), and the size and CRC-32 are checked before the last chunk is
+   * given out. Copies a member somewhere else without holding it: a `.npy`
+   * member is a `.npy` file.
+   *
+   * @example
+   * ```ts
+   * import { encodeNpz, loadNpz } from "@ndio/npz";
+   * import { arange } from "@ndio/core";
+   * import assert from "node:assert/strict";
+   *
+   * using npz = await loadNpz(encodeNpz({ x: arange(1000) }, { compress: true }));
+   * let length = 0;
+   * for await (const chunk of npz.chunks("x", { readBytes: 100 })) length += chunk.length;
+   * assert.equal(length, 128 + 8000);
+   * ```
+   *
+   * @param name The member, with or without `.npy`.
+   * @param options The read size, and whether to check the CRC-32.
+   * @returns The member's bytes, in order.
+   */
+  async *chunks(name: string, options?: NpzChunksOptions): AsyncGenerator<Uint8Array> {
+    const entry = this.#entry(name);
+    const readBytes = positiveOption(options, "readBytes", DEFAULT_READ_BYTES);
+    const verify = options?.verify ?? true;
+    if (typeof verify !== "boolean") {
+      throw new ArgumentError("option-invalid", `verify must be a boolean, not ${String(verify)}`);
+    }
+    checkMember(entry, this.#options);
+    const { dataOffset } = await this.#locate(entry, false);
+    const reader = new MemberReader({
+      source: this.#source,
+      entry,
+      dataOffset,
+      codec: this.#codec,
+      readBytes,
+      verify,
+    });
+    try {
+      // One piece is held back until the next comes, so the last is given
+      // out only after the size and CRC-32 have been checked.
+      let held: Uint8Array | null = null;
+      while (true) {
+        const piece = await reader.next();
+        if (piece === null) break;
+        if (held !== null) yield held;
+        held = piece;
+      }
+      await reader.finish();
+      if (held !== null) yield held;
+    } finally {
+      await reader.close();
+    }
   }
 
   /**

@@ -160,8 +160,9 @@ becomes one member per key, as np.savez(**d) does; into .npy it needs a single
 array (--name picks a key). dtype, byte order, shape and values are kept exactly.
 OUT is written atomically: if anything fails, an existing OUT is left untouched
 and no temporary file remains. An .npy into an .npz streams, and so does an .npz
-member into an .npy (unless in Fortran order): memory stays small whatever the
-size of the array. Escapes such as \\t are understood in option values.`,
+member into an .npy (in Fortran order too, kept as np.save keeps it): memory
+stays small whatever the size of the array. Escapes such as \\t are understood
+in option values.`,
   options: {
     from: {
       type: "string",
