@@ -1,64 +1,146 @@
 // Deflating one independent piece of a member with node:zlib (zlib-ng);
 // imported by the deflate threads, so it imports little (they start faster).
+//
+// NumPy deflates with classic zlib at level 6. zlib-ng's level 6 is faster
+// and mostly smaller, but not always: it hashes 4 bytes, so it misses the
+// 3-byte matches of smooth floats and noisy images (linspace: +19%), and
+// its level 6 (deflate_medium) misses repeats that lazy matching finds (a
+// wrapping gradient image: +20%). The smaller of zlib-ng's lazy level 7
+// and fflate (a classic-style encoder with a 3-byte hash) has been within
+// 0.5% of classic zlib or smaller on everything measured
+// (testdata/make_size_corpus.py), and zlib-ng's level 9 (lazy, with a
+// classic 3-byte hash and long chains) as small as the smaller of the two.
+// So each piece is deflated the fastest way whose output on a sample of the
+// piece is within 0.5% of that reference, else at zlib-ng's level 9.
 
-import { constants, deflateRawSync, type ZlibOptions } from "node:zlib";
-import { deflateSync as estimateDeflate } from "fflate";
+import { constants, createDeflateRaw, deflateRawSync, type ZlibOptions } from "node:zlib";
+import { deflateSync as fflateDeflate } from "fflate";
 
-// Pieces at least this large are sampled to choose how to deflate them.
-const SAMPLED_PIECE = 1 << 20;
 // The sample: slices spread over the piece, each long enough for string
-// matching to find the repeats it would find in the whole piece.
+// matching to find the repeats it would find in the whole piece; a
+// sixteenth of smaller pieces, so that sampling costs little on them too.
+// Pieces no longer than the sample are their own sample.
 const SAMPLE_SLICES = 4;
 const SAMPLE_SLICE = 16 << 10;
-
-/** The cheaper ways to deflate at `level`, fastest first. */
-function cheaperWays(level: number): ZlibOptions[] {
-  return [
-    // Random floats: string matching finds nothing; the gain is all in
-    // the Huffman coding of the exponent bytes.
-    { level, strategy: constants.Z_HUFFMAN_ONLY },
-    // Repeats at short distances (small integers in wide types): an 8 KiB
-    // window finds them at half the cost of a 32 KiB one.
-    { level, windowBits: 13 },
-  ];
-}
+const MIN_SAMPLE_SLICE = 4 << 10;
+// How much larger than the reference a faster way may be on the sample.
+const TOLERANCE = 0.005;
 
 function sampleOf(piece: Uint8Array): Uint8Array {
-  const sample = new Uint8Array(SAMPLE_SLICES * SAMPLE_SLICE);
-  const step = Math.floor((piece.length - SAMPLE_SLICE) / (SAMPLE_SLICES - 1));
+  const slice = Math.min(SAMPLE_SLICE, Math.max(MIN_SAMPLE_SLICE, piece.length >> 4));
+  if (piece.length <= SAMPLE_SLICES * slice) return piece;
+  const sample = new Uint8Array(SAMPLE_SLICES * slice);
+  const step = Math.floor((piece.length - slice) / (SAMPLE_SLICES - 1));
   for (let k = 0; k < SAMPLE_SLICES; k++) {
-    sample.set(piece.subarray(k * step, k * step + SAMPLE_SLICE), k * SAMPLE_SLICE);
+    sample.set(piece.subarray(k * step, k * step + slice), k * slice);
   }
   return sample;
 }
 
+function deflateWay(data: Uint8Array, way: ZlibOptions, last: boolean): Uint8Array {
+  const out = deflateRawSync(data, {
+    ...way,
+    finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+  });
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+const sizeOn = (sample: Uint8Array, way: ZlibOptions): number =>
+  deflateWay(sample, way, true).length;
+
 /**
- * How to deflate a piece at `level`: the fastest way whose output on a
- * sample of the piece is no larger than classic zlib's at that level
- * (NumPy's compressor, estimated by fflate, which sizes within about 1% of
- * it), else zlib-ng's own `level`. Decided from the piece's bytes alone, so
- * the output is the same whichever thread deflates it.
+ * How to deflate a piece at `level`: Huffman coding alone when it is no
+ * larger than fflate's `level` on the piece's sample (random floats:
+ * string matching finds nothing); else the first of, fastest first, an
+ * 8 KiB window (repeats at short distances, as in small ints in wide types,
+ * found at half the cost), zlib-ng's `level` and its lazy level 7 whose
+ * output on the sample is within 0.5% of the smaller of zlib-ng's level 7
+ * and fflate's `level`; else zlib-ng's level 9. Decided from the piece's
+ * bytes alone, so the output is the same whichever thread deflates it.
  */
 function wayFor(piece: Uint8Array, level: number): ZlibOptions {
-  const plain = { level };
-  if (level < 1 || level > 9 || piece.length < SAMPLED_PIECE) return plain;
+  if (level < 1 || level > 9 || piece.length === 0) return { level };
   const sample = sampleOf(piece);
-  const zlibSize = estimateDeflate(sample, { level: level as 1 }).length;
-  for (const way of cheaperWays(level)) {
-    if (deflateRawSync(sample, way).length <= zlibSize) return way;
+  const classicSize = fflateDeflate(sample, { level: level as 1 }).length;
+  const huffman = { level, strategy: constants.Z_HUFFMAN_ONLY };
+  if (sizeOn(sample, huffman) <= classicSize) return huffman;
+  const lazy = { level: Math.max(level, 7) };
+  const lazySize = sizeOn(sample, lazy);
+  const limit = Math.min(lazySize, classicSize) * (1 + TOLERANCE);
+  const faster: ZlibOptions[] = [{ level, windowBits: 13 }];
+  if (level < 7) faster.push({ level });
+  for (const way of faster) {
+    if (sizeOn(sample, way) <= limit) return way;
   }
-  return plain;
+  return lazySize <= limit ? lazy : { level: 9 };
+}
+
+/** The most history deflate can refer to. */
+export const HISTORY = 32 << 10;
+
+/**
+ * Deflates `piece` after `history` (the bytes before it in the member,
+ * already deflated) in one zlib stream, and returns the output after the
+ * history's: the piece's matches may reach back into the history, as they
+ * would in one stream (pigz does the same). node:zlib ignores a deflate
+ * dictionary, so the history is deflated and its output, which ends with a
+ * sync flush, cut off; null if that output is not where it must be.
+ */
+function deflateAfter(
+  history: Uint8Array,
+  piece: Uint8Array,
+  way: ZlibOptions,
+  last: boolean,
+): Promise<Uint8Array | null> {
+  const historyOut = deflateWay(history, way, false);
+  const stream = createDeflateRaw({
+    ...way,
+    finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+    chunkSize: Math.min(piece.length + (piece.length >> 3) + historyOut.length + 1024, 8 << 20),
+  });
+  const parts: Uint8Array[] = [];
+  stream.on("data", (part: Uint8Array) => parts.push(part));
+  const ended = new Promise<Uint8Array | null>((resolve, reject) => {
+    stream.on("error", reject);
+    stream.on("end", () => {
+      const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+      const cut = historyOut.length;
+      resolve(
+        out.subarray(0, cut).every((byte, i) => byte === historyOut[i]) ? out.subarray(cut) : null,
+      );
+    });
+  });
+  stream.write(history);
+  stream.flush(constants.Z_SYNC_FLUSH);
+  stream.end(piece);
+  return ended;
 }
 
 /**
  * Deflates one piece; `last` ends the stream, otherwise a sync flush ends
- * the piece. Large pieces are deflated the cheapest way that stays as small
- * as zlib's `level` on a sample of them (see `wayFor`).
+ * the piece. Each piece is deflated the fastest way that stays within
+ * 0.5% of a classic-zlib reference on a sample of it (see `wayFor`), after
+ * `history`, the up to 32 KiB before it (unless Huffman coding alone is the
+ * way). The output depends on the bytes of the piece and its history alone.
  */
-export function deflatePiece(piece: Uint8Array, level: number, last: boolean): Uint8Array {
-  const out = deflateRawSync(piece, {
-    ...wayFor(piece, level),
-    finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
-  });
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+export async function deflatePiece(
+  piece: Uint8Array,
+  level: number,
+  last: boolean,
+  history: Uint8Array = new Uint8Array(0),
+): Promise<Uint8Array> {
+  const way = wayFor(piece, level);
+  const usable = level === 0 || way.strategy === constants.Z_HUFFMAN_ONLY || piece.length === 0
+    ? 0
+    : Math.min(history.length, 1 << (way.windowBits ?? 15));
+  if (usable > 0) {
+    const out = await deflateAfter(history.subarray(history.length - usable), piece, way, last);
+    if (out !== null) return out;
+  }
+  return deflateWay(piece, way, last);
 }

@@ -69,12 +69,17 @@ export class DeflatePool {
   }
 
   /**
-   * Deflates a piece on the next thread. The piece is copied into a buffer
-   * that is transferred there and back (plain ArrayBuffers: Deno's
-   * worker_threads copies typed arrays slowly, transferred buffers cost
-   * nothing) and then reused.
+   * Deflates a piece after its history on the next thread. Both are copied
+   * into a buffer that is transferred there and back (plain ArrayBuffers:
+   * Deno's worker_threads copies typed arrays slowly, transferred buffers
+   * cost nothing) and then reused.
    */
-  deflate(piece: Uint8Array, level: number, last: boolean): Promise<Uint8Array> {
+  deflate(
+    piece: Uint8Array,
+    history: Uint8Array,
+    level: number,
+    last: boolean,
+  ): Promise<Uint8Array> {
     if (this.#workers.length === 0) {
       return Promise.reject(new Error("no deflate thread is running"));
     }
@@ -83,15 +88,17 @@ export class DeflatePool {
     if (this.#jobs.size === 0) {
       for (const w of this.#workers) w.ref();
     }
+    const length = history.length + piece.length;
     let buffer = this.#free.pop();
-    if (buffer === undefined || buffer.byteLength < piece.length) {
-      buffer = new ArrayBuffer(Math.max(piece.length, 4 << 20));
+    if (buffer === undefined || buffer.byteLength < length) {
+      buffer = new ArrayBuffer(Math.max(length, (4 << 20) + (32 << 10)));
     }
-    new Uint8Array(buffer).set(piece);
-    const length = piece.length;
+    new Uint8Array(buffer).set(history);
+    new Uint8Array(buffer).set(piece, history.length);
+    const historyLength = history.length;
     return new Promise((resolve, reject) => {
       this.#jobs.set(id, { resolve, reject });
-      worker.postMessage({ id, buffer, length, level, last }, [buffer]);
+      worker.postMessage({ id, buffer, historyLength, length, level, last }, [buffer]);
     });
   }
 

@@ -6,14 +6,21 @@ import { deflatePiece } from "./_deflate_piece.ts";
 interface Request {
   id: number;
   buffer: ArrayBuffer;
+  /** The piece's history, then the piece: `length` bytes in all. */
+  historyLength: number;
   length: number;
   level: number;
   last: boolean;
 }
 
-parentPort!.on("message", ({ id, buffer, length, level, last }: Request) => {
+parentPort!.on("message", async ({ id, buffer, historyLength, length, level, last }: Request) => {
   try {
-    const deflated = deflatePiece(new Uint8Array(buffer, 0, length), level, last);
+    const deflated = await deflatePiece(
+      new Uint8Array(buffer, historyLength, length - historyLength),
+      level,
+      last,
+      new Uint8Array(buffer, 0, historyLength),
+    );
     // Transfer zlib's own buffer when the output fills it; else a copy.
     const out = deflated.byteOffset === 0 && deflated.buffer.byteLength === deflated.length
       ? deflated.buffer as ArrayBuffer

@@ -1,14 +1,15 @@
 // The codec of @ndio/npz/fs: node:zlib (zlib-ng inside Deno) for deflate,
 // inflate and CRC-32. Members are deflated in independent 4 MiB pieces,
-// each ended with a sync flush and the last with the final block (as pigz
-// does), so the pieces can be deflated on Web Workers in parallel and still
-// join into one valid deflate stream — the same bytes with or without workers.
+// each ended with a sync flush and the last with the final block, and each
+// deflated after the 32 KiB before it, which its matches may refer to (as
+// pigz does), so the pieces can be deflated on threads in parallel and still
+// join into one valid deflate stream — the same bytes with or without them.
 
 import { crc32, inflateRawSync } from "node:zlib";
 import { allocateBuffer } from "@ndio/core/fs";
 import { badDeflate, type Codec, sizeMismatch } from "./_codec.ts";
 import type { DeflatePool } from "./_deflate_pool.ts";
-import { deflatePiece } from "./_deflate_piece.ts";
+import { deflatePiece, HISTORY } from "./_deflate_piece.ts";
 import { openRawInflater } from "./_raw_inflater.ts";
 
 /** The largest independently deflated piece. */
@@ -61,15 +62,23 @@ async function* deflatePieces(
   pool: DeflatePool | null,
 ): AsyncGenerator<Uint8Array> {
   // One piece of lookahead tells which piece is the last. Pieces may be
-  // views of the array; the pool copies them into buffers it reuses.
+  // views of the array; the pool copies them into buffers it reuses. Each
+  // piece goes with the last 32 KiB before it (copied: the caller may
+  // reuse its chunks), which its matches may refer to.
   let previous: Uint8Array | null = null;
+  let history: Uint8Array = new Uint8Array(0);
   const pending: Promise<Uint8Array>[] = [];
   // A piece a thread fails on (one could not start, e.g. from a remote
   // module URL) is deflated here instead: the same bytes either way.
-  const submit = (piece: Uint8Array, last: boolean) =>
-    pool === null || pool.size === 0
-      ? Promise.resolve(deflatePiece(piece, level, last))
-      : pool.deflate(piece, level, last).catch(() => deflatePiece(piece, level, last));
+  const submit = (piece: Uint8Array, last: boolean) => {
+    const before = history;
+    history = historyAfter(before, piece);
+    return pool === null || pool.size === 0
+      ? deflatePiece(piece, level, last, before)
+      : pool.deflate(piece, before, level, last).catch(() =>
+        deflatePiece(piece, level, last, before)
+      );
+  };
   for await (const piece of pieces(chunks, DEFLATE_PIECE)) {
     if (previous !== null) {
       pending.push(submit(previous, false));
@@ -79,6 +88,16 @@ async function* deflatePieces(
   }
   pending.push(submit(previous ?? new Uint8Array(0), true));
   while (pending.length > 0) yield await pending.shift()!;
+}
+
+/** The last 32 KiB of `history` followed by `piece`, copied. */
+function historyAfter(history: Uint8Array, piece: Uint8Array): Uint8Array {
+  if (piece.length >= HISTORY) return piece.slice(piece.length - HISTORY);
+  const keep = Math.min(history.length, HISTORY - piece.length);
+  const out = new Uint8Array(keep + piece.length);
+  out.set(history.subarray(history.length - keep));
+  out.set(piece, keep);
+  return out;
 }
 
 function inflateWhole(data: Uint8Array, size: number, name: string, offset: number): Uint8Array {
