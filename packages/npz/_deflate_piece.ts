@@ -45,8 +45,11 @@ function deflateWay(data: Uint8Array, way: ZlibOptions, last: boolean): Uint8Arr
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
-const sizeOn = (sample: Uint8Array, way: ZlibOptions): number =>
-  deflateWay(sample, way, true).length;
+/** A way to deflate a piece, and the piece so deflated when it is its own sample. */
+interface Choice {
+  way: ZlibOptions;
+  out: Uint8Array | null;
+}
 
 /**
  * How to deflate a piece at `level`: Huffman coding alone when it is no
@@ -56,23 +59,35 @@ const sizeOn = (sample: Uint8Array, way: ZlibOptions): number =>
  * found at half the cost), zlib-ng's `level` and its lazy level 7 whose
  * output on the sample is within 0.5% of the smaller of zlib-ng's level 7
  * and fflate's `level`; else zlib-ng's level 9. Decided from the piece's
- * bytes alone, so the output is the same whichever thread deflates it.
+ * bytes alone, so the output is the same whichever thread deflates it. A
+ * piece that is its own sample is deflated as it is tried (small pieces pay
+ * for the trials, not for one more deflate).
  */
-function wayFor(piece: Uint8Array, level: number): ZlibOptions {
-  if (level < 1 || level > 9 || piece.length === 0) return { level };
+function choose(piece: Uint8Array, level: number, last: boolean): Choice {
+  if (level < 1 || level > 9 || piece.length === 0) return { way: { level }, out: null };
   const sample = sampleOf(piece);
+  const whole = sample === piece;
+  let out: Uint8Array | null = null;
+  const sizeOn = (way: ZlibOptions): number => {
+    out = deflateWay(sample, way, whole ? last : true);
+    return out.length;
+  };
+  const chosen = (way: ZlibOptions): Choice => ({ way, out: whole ? out : null });
   const classicSize = fflateDeflate(sample, { level: level as 1 }).length;
   const huffman = { level, strategy: constants.Z_HUFFMAN_ONLY };
-  if (sizeOn(sample, huffman) <= classicSize) return huffman;
+  if (sizeOn(huffman) <= classicSize) return chosen(huffman);
   const lazy = { level: Math.max(level, 7) };
-  const lazySize = sizeOn(sample, lazy);
+  const lazySize = sizeOn(lazy);
+  const lazyOut = out;
   const limit = Math.min(lazySize, classicSize) * (1 + TOLERANCE);
-  const faster: ZlibOptions[] = [{ level, windowBits: 13 }];
+  // An 8 KiB window saves time on large pieces only.
+  const faster: ZlibOptions[] = whole ? [] : [{ level, windowBits: 13 }];
   if (level < 7) faster.push({ level });
   for (const way of faster) {
-    if (sizeOn(sample, way) <= limit) return way;
+    if (sizeOn(way) <= limit) return chosen(way);
   }
-  return lazySize <= limit ? lazy : { level: 9 };
+  if (lazySize <= limit) return { way: lazy, out: whole ? lazyOut : null };
+  return { way: { level: 9 }, out: null };
 }
 
 /** The most history deflate can refer to. */
@@ -124,7 +139,7 @@ function deflateAfter(
 /**
  * Deflates one piece; `last` ends the stream, otherwise a sync flush ends
  * the piece. Each piece is deflated the fastest way that stays within
- * 0.5% of a classic-zlib reference on a sample of it (see `wayFor`), after
+ * 0.5% of a classic-zlib reference on a sample of it (see `choose`), after
  * `history`, the up to 32 KiB before it (unless Huffman coding alone is the
  * way). The output depends on the bytes of the piece and its history alone.
  */
@@ -134,13 +149,13 @@ export async function deflatePiece(
   last: boolean,
   history: Uint8Array = new Uint8Array(0),
 ): Promise<Uint8Array> {
-  const way = wayFor(piece, level);
+  const { way, out } = choose(piece, level, last);
   const usable = level === 0 || way.strategy === constants.Z_HUFFMAN_ONLY || piece.length === 0
     ? 0
     : Math.min(history.length, 1 << (way.windowBits ?? 15));
   if (usable > 0) {
-    const out = await deflateAfter(history.subarray(history.length - usable), piece, way, last);
-    if (out !== null) return out;
+    const after = await deflateAfter(history.subarray(history.length - usable), piece, way, last);
+    if (after !== null) return after;
   }
-  return deflateWay(piece, way, last);
+  return out ?? deflateWay(piece, way, last);
 }

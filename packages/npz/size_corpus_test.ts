@@ -24,6 +24,8 @@ const CASES = [
   "records_small", // +2.3%
   "records_large", // +4.8%
   "tiny", // +3.4% (3 bytes)
+  "smooth_u16_32k", // +3.8%
+  "linspace_16k", // +1.4%
   "period_20k_large", // +121%: each 4 MiB piece spelled the 20 KB period out again
   "normals_small",
   "small_ints_large",

@@ -206,8 +206,13 @@ CASES = {
     "text_u_large": lambda: text_u(300_000, 24),
     "records_small": lambda: records(20_000, 25),
     "records_large": lambda: records(600_000, 26),
-    # Tiny.
+    # Members of one small piece (under 64 KiB).
     "tiny": lambda: np.arange(10, dtype=np.int16),
+    "linspace_16k": lambda: linspace_f64(2_000),
+    "records_21k": lambda: records(1_000, 27),
+    "gradient_wrap_8k": lambda: gradient_wrap(64, 128),
+    "smooth_u16_32k": lambda: smooth_u16(128, 128),
+    "normals_8k": lambda: normals(1_000, 28),
 }
 
 
