@@ -58,10 +58,11 @@ interface Choice {
  * 8 KiB window (repeats at short distances, as in small ints in wide types,
  * found at half the cost), zlib-ng's `level` and its lazy level 7 whose
  * output on the sample is within 0.5% of the smaller of zlib-ng's level 7
- * and fflate's `level`; else zlib-ng's level 9. Decided from the piece's
- * bytes alone, so the output is the same whichever thread deflates it. A
- * piece that is its own sample is deflated as it is tried (small pieces pay
- * for the trials, not for one more deflate).
+ * and fflate's `level`; else zlib-ng's level 9. Below NumPy's level 6 the
+ * asked level is the slowest way taken: it was asked for speed. Decided
+ * from the piece's bytes alone, so the output is the same whichever thread
+ * deflates it. A piece that is its own sample is deflated as it is tried
+ * (small pieces pay for the trials, not for one more deflate).
  */
 function choose(piece: Uint8Array, level: number, last: boolean): Choice {
   if (level < 1 || level > 9 || piece.length === 0) return { way: { level }, out: null };
@@ -76,17 +77,17 @@ function choose(piece: Uint8Array, level: number, last: boolean): Choice {
   const classicSize = fflateDeflate(sample, { level: level as 1 }).length;
   const huffman = { level, strategy: constants.Z_HUFFMAN_ONLY };
   if (sizeOn(huffman) <= classicSize) return chosen(huffman);
-  const lazy = { level: Math.max(level, 7) };
+  const lazy = { level: level < 6 ? level : Math.max(level, 7) };
   const lazySize = sizeOn(lazy);
   const lazyOut = out;
   const limit = Math.min(lazySize, classicSize) * (1 + TOLERANCE);
   // An 8 KiB window saves time on large pieces only.
   const faster: ZlibOptions[] = whole ? [] : [{ level, windowBits: 13 }];
-  if (level < 7) faster.push({ level });
+  if (level === 6) faster.push({ level });
   for (const way of faster) {
     if (sizeOn(way) <= limit) return chosen(way);
   }
-  if (lazySize <= limit) return { way: lazy, out: whole ? lazyOut : null };
+  if (lazySize <= limit || level < 6) return { way: lazy, out: whole ? lazyOut : null };
   return { way: { level: 9 }, out: null };
 }
 

@@ -90,6 +90,14 @@ Deno.test("deflatePiece: the fastest way within 0.5% of the classic-zlib referen
   const mixed = floats.slice();
   mixed.fill(0, 1 << 19, 3 << 19);
   assert.notEqual(await wayTaken(mixed, true), "huffman");
+  // Below level 6 the asked level is the slowest way: not level 9 for the image.
+  const fast = await deflatePiece(image, 1, true);
+  assert.ok(
+    [{ level: 1 }, { level: 1, windowBits: 13 }].some((way) => {
+      const expected = deflate(image, true, way);
+      return expected.length === fast.length && expected.every((byte, i) => byte === fast[i]);
+    }),
+  );
   // Level 0 stores, whatever the data; other levels are kept.
   assert.deepEqual(await deflatePiece(floats, 0, true), deflate(floats, true, { level: 0 }));
   assert.deepEqual(
