@@ -21,17 +21,19 @@ import { deflateSync as fflateDeflate } from "fflate";
 // sixteenth of smaller pieces, so that sampling costs little on them too.
 // Pieces no longer than the sample are their own sample.
 const SAMPLE_SLICES = 4;
+// Slices of the second look at a piece the first sample misjudged.
+const DENSE_SAMPLE_SLICES = 16;
 const SAMPLE_SLICE = 16 << 10;
 const MIN_SAMPLE_SLICE = 4 << 10;
 // How much larger than the reference a faster way may be on the sample.
 const TOLERANCE = 0.005;
 
-function sampleOf(piece: Uint8Array): Uint8Array {
+function sampleOf(piece: Uint8Array, slices: number): Uint8Array {
   const slice = Math.min(SAMPLE_SLICE, Math.max(MIN_SAMPLE_SLICE, piece.length >> 4));
-  if (piece.length <= SAMPLE_SLICES * slice) return piece;
-  const sample = new Uint8Array(SAMPLE_SLICES * slice);
-  const step = Math.floor((piece.length - slice) / (SAMPLE_SLICES - 1));
-  for (let k = 0; k < SAMPLE_SLICES; k++) {
+  if (piece.length <= slices * slice) return piece;
+  const sample = new Uint8Array(slices * slice);
+  const step = Math.floor((piece.length - slice) / (slices - 1));
+  for (let k = 0; k < slices; k++) {
     sample.set(piece.subarray(k * step, k * step + slice), k * slice);
   }
   return sample;
@@ -45,10 +47,15 @@ function deflateWay(data: Uint8Array, way: ZlibOptions, last: boolean): Uint8Arr
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
-/** A way to deflate a piece, and the piece so deflated when it is its own sample. */
+/**
+ * A way to deflate a piece, the piece so deflated when it is its own
+ * sample, and for Huffman coding alone chosen from a sample, the output's
+ * size per input byte on the sample.
+ */
 interface Choice {
   way: ZlibOptions;
   out: Uint8Array | null;
+  huffmanRatio: number | null;
 }
 
 /**
@@ -64,19 +71,28 @@ interface Choice {
  * deflates it. A piece that is its own sample is deflated as it is tried
  * (small pieces pay for the trials, not for one more deflate).
  */
-function choose(piece: Uint8Array, level: number, last: boolean): Choice {
-  if (level < 1 || level > 9 || piece.length === 0) return { way: { level }, out: null };
-  const sample = sampleOf(piece);
+function choose(piece: Uint8Array, level: number, last: boolean, slices: number): Choice {
+  if (level < 1 || level > 9 || piece.length === 0) {
+    return { way: { level }, out: null, huffmanRatio: null };
+  }
+  const sample = sampleOf(piece, slices);
   const whole = sample === piece;
   let out: Uint8Array | null = null;
   const sizeOn = (way: ZlibOptions): number => {
     out = deflateWay(sample, way, whole ? last : true);
     return out.length;
   };
-  const chosen = (way: ZlibOptions): Choice => ({ way, out: whole ? out : null });
+  const chosen = (way: ZlibOptions): Choice => ({
+    way,
+    out: whole ? out : null,
+    huffmanRatio: null,
+  });
   const classicSize = fflateDeflate(sample, { level: level as 1 }).length;
   const huffman = { level, strategy: constants.Z_HUFFMAN_ONLY };
-  if (sizeOn(huffman) <= classicSize) return chosen(huffman);
+  const huffmanSize = sizeOn(huffman);
+  if (huffmanSize <= classicSize) {
+    return { ...chosen(huffman), huffmanRatio: whole ? null : huffmanSize / sample.length };
+  }
   const lazy = { level: level < 6 ? level : Math.max(level, 7) };
   const lazySize = sizeOn(lazy);
   const lazyOut = out;
@@ -87,8 +103,10 @@ function choose(piece: Uint8Array, level: number, last: boolean): Choice {
   for (const way of faster) {
     if (sizeOn(way) <= limit) return chosen(way);
   }
-  if (lazySize <= limit || level < 6) return { way: lazy, out: whole ? lazyOut : null };
-  return { way: { level: 9 }, out: null };
+  if (lazySize <= limit || level < 6) {
+    return { way: lazy, out: whole ? lazyOut : null, huffmanRatio: null };
+  }
+  return { way: { level: 9 }, out: null, huffmanRatio: null };
 }
 
 /** The most history deflate can refer to. */
@@ -137,21 +155,15 @@ function deflateAfter(
   return ended;
 }
 
-/**
- * Deflates one piece; `last` ends the stream, otherwise a sync flush ends
- * the piece. Each piece is deflated the fastest way that stays within
- * 0.5% of a classic-zlib reference on a sample of it (see `choose`), after
- * `history`, the up to 32 KiB before it (unless Huffman coding alone is the
- * way). The output depends on the bytes of the piece and its history alone.
- */
-export async function deflatePiece(
+/** Deflates a piece the chosen way, after its history when that way uses one. */
+async function deflateChosen(
   piece: Uint8Array,
-  level: number,
+  choice: Choice,
   last: boolean,
-  history: Uint8Array = new Uint8Array(0),
+  history: Uint8Array,
 ): Promise<Uint8Array> {
-  const { way, out } = choose(piece, level, last);
-  const usable = level === 0 || way.strategy === constants.Z_HUFFMAN_ONLY || piece.length === 0
+  const { way, out } = choice;
+  const usable = way.level === 0 || way.strategy === constants.Z_HUFFMAN_ONLY || piece.length === 0
     ? 0
     : Math.min(history.length, 1 << (way.windowBits ?? 15));
   if (usable > 0) {
@@ -159,4 +171,37 @@ export async function deflatePiece(
     if (after !== null) return after;
   }
   return out ?? deflateWay(piece, way, last);
+}
+
+// Huffman coding alone compresses random-looking data as its sample
+// predicts, within a fraction of a percent; a piece that comes out this
+// much smaller holds something the sample missed.
+const MISSED = 0.02;
+
+/**
+ * Deflates one piece; `last` ends the stream, otherwise a sync flush ends
+ * the piece. Each piece is deflated the fastest way that stays within
+ * 0.5% of a classic-zlib reference on a sample of it (see `choose`), after
+ * `history`, the up to 32 KiB before it (unless Huffman coding alone is the
+ * way). When Huffman coding alone does better on the piece than on the
+ * sample, the sample missed something (a run of zeros between its slices,
+ * which Huffman coding takes at a bit a byte and string matching at almost
+ * nothing): the piece is looked at again through four times as many slices
+ * and the smaller output kept. The output depends on the bytes of the
+ * piece and its history alone.
+ */
+export async function deflatePiece(
+  piece: Uint8Array,
+  level: number,
+  last: boolean,
+  history: Uint8Array = new Uint8Array(0),
+): Promise<Uint8Array> {
+  const first = choose(piece, level, last, SAMPLE_SLICES);
+  const out = await deflateChosen(piece, first, last, history);
+  const ratio = first.huffmanRatio;
+  if (ratio === null || out.length >= ratio * piece.length * (1 - MISSED)) return out;
+  const second = choose(piece, level, last, DENSE_SAMPLE_SLICES);
+  if (second.way.strategy === constants.Z_HUFFMAN_ONLY) return out;
+  const again = await deflateChosen(piece, second, last, history);
+  return again.length < out.length ? again : out;
 }
