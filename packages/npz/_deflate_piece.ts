@@ -25,6 +25,9 @@ const SAMPLE_SLICES = 4;
 const DENSE_SAMPLE_SLICES = 16;
 const SAMPLE_SLICE = 16 << 10;
 const MIN_SAMPLE_SLICE = 4 << 10;
+// Pieces this small, when they are a whole member, are deflated both ways
+// (zlib-ng and fflate) rather than tried.
+const SMALL_PIECE = 16 << 10;
 // How much larger than the reference a faster way may be on the sample.
 const TOLERANCE = 0.005;
 
@@ -187,8 +190,9 @@ const MISSED = 0.02;
  * sample, the sample missed something (a run of zeros between its slices,
  * which Huffman coding takes at a bit a byte and string matching at almost
  * nothing): the piece is looked at again through four times as many slices
- * and the smaller output kept. The output depends on the bytes of the
- * piece and its history alone.
+ * and the smaller output kept. A member of one piece up to 16 KiB is
+ * deflated by zlib-ng and fflate and the smaller kept. The output depends
+ * on the bytes of the piece and its history alone.
  */
 export async function deflatePiece(
   piece: Uint8Array,
@@ -196,6 +200,15 @@ export async function deflatePiece(
   last: boolean,
   history: Uint8Array = new Uint8Array(0),
 ): Promise<Uint8Array> {
+  // A small member (one last piece with nothing before it): zlib-ng's
+  // level or fflate, whichever is smaller, costs two deflates, not trials.
+  if (last && history.length === 0 && piece.length > 0 && piece.length <= SMALL_PIECE) {
+    if (level >= 1 && level <= 9) {
+      const zlibOut = deflateWay(piece, { level }, true);
+      const classicOut = fflateDeflate(piece, { level: level as 1 });
+      return classicOut.length < zlibOut.length ? classicOut : zlibOut;
+    }
+  }
   const first = choose(piece, level, last, SAMPLE_SLICES);
   const out = await deflateChosen(piece, first, last, history);
   const ratio = first.huffmanRatio;
