@@ -35,7 +35,7 @@ export interface Codec {
     name: string,
     offset: number,
   ): Promise<number>;
-  /** Optional: allocates the buffer a member is read into (default `new Uint8Array`). */
+  /** Optional: allocates the buffer a stored member is read into (default `new Uint8Array`). */
   allocate?(size: number): Uint8Array;
 }
 
