@@ -1,11 +1,24 @@
 /**
- * Helpers shared by the npz tests: byte comparison that reports the first
- * difference, and a loopback HTTP server of byte ranges. Not published.
+ * Helpers shared by the npz tests: an array's bytes, byte comparison that
+ * reports the first difference, and a loopback HTTP server of byte ranges. Not published.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
+import type { NDArray } from "@ndio/core";
+
+/** The C-order bytes of arrays, one after another. */
+export function bytesOf(...arrays: readonly NDArray[]): Uint8Array {
+  const chunks = arrays.flatMap((a) => [...a.chunks()]);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
 
 /** Byte equality without a diff of megabytes on failure. */
 export function assertSameBytes(actual: Uint8Array, expected: Uint8Array, message: string): void {

@@ -22,7 +22,7 @@ import { encodeNpy } from "@ndio/npy";
 import { encodeNpz, loadNpz, type NpzBlocksOptions, type NpzFile } from "./mod.ts";
 import * as fs from "./fs.ts";
 import { numpy } from "../../testing/numpy.ts";
-import { serveRanges } from "./_test_helpers.ts";
+import { bytesOf, serveRanges } from "./_test_helpers.ts";
 
 const here = new URL("./testdata/", import.meta.url);
 const good: Record<string, { members: string[] }> = JSON.parse(
@@ -42,18 +42,6 @@ async function collect(
   return out;
 }
 
-/** The C-order bytes of arrays, one after another. */
-function bytesOf(arrays: readonly NDArray[]): Uint8Array {
-  const chunks = arrays.flatMap((a) => [...a.chunks()]);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
-
 /** Checks that blocks stack up to `whole`: same bytes, rows, dtype and row shape. */
 function assertStacks(blocks: readonly NDArray[], whole: NDArray, what: string): void {
   assert.ok(blocks.length >= 1, what);
@@ -66,7 +54,7 @@ function assertStacks(blocks: readonly NDArray[], whole: NDArray, what: string):
   } else {
     assert.equal(blocks.reduce((n, b) => n + b.shape[0]!, 0), whole.shape[0], what);
   }
-  assert.deepEqual(bytesOf(blocks), bytesOf([whole]), what);
+  assert.deepEqual(bytesOf(...blocks), bytesOf(whole), what);
 }
 
 function rowBytes(array: NDArray): number {

@@ -16,20 +16,9 @@ import {
 } from "@ndio/core";
 import { encodeNpz, loadNpz, type NpzFile } from "./mod.ts";
 import * as fs from "./fs.ts";
+import { bytesOf } from "./_test_helpers.ts";
 import { numpy } from "../../testing/numpy.ts";
 import { python } from "../../testing/python.ts";
-
-/** The C-order bytes of an array. */
-function bytesOf(array: NDArray): Uint8Array {
-  const chunks = [...array.chunks()];
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
 
 // Index expressions by the number of dimensions they suit (NumPy raises
 // IndexError for some on some shapes; ndio must refuse those too).

@@ -49,7 +49,12 @@ import {
   ZIP64_LOCATOR_LENGTH,
 } from "./_zip.ts";
 import { type Codec, inflatePrefix, webCodec } from "./_codec.ts";
-import { DEFAULT_READ_BYTES, MemberReader, sourceChunks } from "./_member_reader.ts";
+import {
+  DEFAULT_READ_BYTES,
+  type MemberAccess,
+  MemberReader,
+  sourceChunks,
+} from "./_member_reader.ts";
 import { FORTRAN_PASS_BYTES, memberBlocks } from "./_member_blocks.ts";
 import { memberIndex } from "./_member_index.ts";
 
@@ -796,16 +801,7 @@ export class NpzFile implements Disposable, Iterable<string> {
     if (!entry.name.endsWith(".npy")) {
       throw new ArgumentError("npz-not-an-array", `member "${entry.name}" is not a .npy file`);
     }
-    checkMember(entry, this.#options);
-    const { dataOffset } = await this.#locate(entry, false);
-    const access = {
-      source: this.#source,
-      entry,
-      dataOffset,
-      codec: this.#codec,
-      readBytes,
-      verify,
-    };
+    const access = await this.#access(entry, readBytes, verify);
     yield* memberBlocks(access, blockBytes, this.#options, passBytes);
   }
 
@@ -841,16 +837,7 @@ export class NpzFile implements Disposable, Iterable<string> {
     if (typeof verify !== "boolean") {
       throw new ArgumentError("option-invalid", `verify must be a boolean, not ${String(verify)}`);
     }
-    checkMember(entry, this.#options);
-    const { dataOffset } = await this.#locate(entry, false);
-    const reader = new MemberReader({
-      source: this.#source,
-      entry,
-      dataOffset,
-      codec: this.#codec,
-      readBytes,
-      verify,
-    });
+    const reader = new MemberReader(await this.#access(entry, readBytes, verify));
     try {
       // One piece is held back until the next comes, so the last is given
       // out only after the size and CRC-32 have been checked.
@@ -982,17 +969,7 @@ export class NpzFile implements Disposable, Iterable<string> {
       const { dataOffset } = await this.#locate(entry, false);
       return readNpyIndex(subSource(this.#source, dataOffset, entry.size), index, this.#options);
     }
-    checkMember(entry, this.#options);
-    const { dataOffset } = await this.#locate(entry, false);
-    const access = {
-      source: this.#source,
-      entry,
-      dataOffset,
-      codec: this.#codec,
-      readBytes: DEFAULT_READ_BYTES,
-      verify,
-    };
-    return memberIndex(access, index, this.#options);
+    return memberIndex(await this.#access(entry, DEFAULT_READ_BYTES, verify), index, this.#options);
   }
 
   /**
@@ -1108,6 +1085,13 @@ export class NpzFile implements Disposable, Iterable<string> {
       : await this.#codec.inflate(data!, entry.size, entry.name, dataOffset);
     checkCrc(entry, this.#codec.crc32(bytes), dataOffset);
     return bytes;
+  }
+
+  /** Checks a member against the limits and finds its data, for reading it in order. */
+  async #access(entry: CentralEntry, readBytes: number, verify: boolean): Promise<MemberAccess> {
+    checkMember(entry, this.#options);
+    const { dataOffset } = await this.#locate(entry, false);
+    return { source: this.#source, entry, dataOffset, codec: this.#codec, readBytes, verify };
   }
 
   #locate(
