@@ -10,7 +10,7 @@ import { allocateBuffer } from "@ndio/core/fs";
 import { badDeflate, type Codec, sizeMismatch } from "./_codec.ts";
 import type { DeflatePool } from "./_deflate_pool.ts";
 import { deflatePiece, HISTORY } from "./_deflate_piece.ts";
-import { openRawInflater } from "./_raw_inflater.ts";
+import { hasRawInflater, openRawInflater } from "./_raw_inflater.ts";
 
 /** The largest independently deflated piece. */
 export const DEFLATE_PIECE = 4 << 20;
@@ -134,13 +134,7 @@ async function inflateInto(
   offset: number,
 ): Promise<number> {
   const inflater = openRawInflater();
-  if (inflater === null) {
-    const parts: Uint8Array[] = [];
-    for await (const chunk of chunks) parts.push(chunk);
-    const whole = inflateWhole(concat(parts), out.length, name, offset);
-    out.set(whole);
-    return crc32(out);
-  }
+  if (inflater === null) throw new Error("node:zlib has no inflate handle here");
   const scratch = new Uint8Array(1);
   let at = 0;
   let crc = 0;
@@ -174,17 +168,6 @@ async function inflateInto(
   return crc;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const whole = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  return whole;
-}
-
 /**
  * The node:zlib codec. With a pool, members larger than one piece are
  * deflated on its workers.
@@ -194,7 +177,9 @@ export function nodeCodec(pool: DeflatePool | null): Codec {
     crc32: (data, crc = 0) => crc32(data, crc),
     deflate: (chunks, level) => deflatePieces(chunks, level ?? 6, pool),
     inflate: (data, size, name, offset) => Promise.resolve(inflateWhole(data, size, name, offset)),
-    inflateInto,
+    // Offered only where node:zlib has the handle; otherwise members are
+    // inflated whole with inflateRawSync.
+    ...(hasRawInflater() ? { inflateInto } : {}),
     // Huge pages for large members, as NumPy's arrays get (see allocateBuffer).
     allocate: (size) => allocateBuffer(size),
   };

@@ -54,6 +54,12 @@ interface ZlibStreamInternals {
 
 let available: boolean | null = null;
 
+/** Whether this runtime's node:zlib has the handle (probed once). */
+export function hasRawInflater(): boolean {
+  if (available === null) openRawInflater()?.close();
+  return available === true;
+}
+
 /** Opens an inflater, or returns null when this runtime's node:zlib has no usable handle. */
 export function openRawInflater(): RawInflater | null {
   if (available === false) return null;
