@@ -121,7 +121,15 @@ export const OPS: readonly OpSpec[] = [
     label: "load a warm file",
     numpy: "np.load(path)",
     ndio: "load(path) (@ndio/npy/fs)",
-    variants: one("npy.load"),
+    // The same read into a buffer the caller keeps: no new buffer for V8
+    // to allocate and zero.
+    variants: [...one("npy.load"), {
+      id: "npy.load_reuse",
+      op: "npy.load_reuse",
+      note: "into a buffer the caller reuses ({ buffer })",
+      worker: "ndio",
+      minBytes: MB,
+    }],
     kinds: ["seed", "f8"],
     maxBytes: ALL,
   },

@@ -96,6 +96,10 @@ function setup(op: string, ds: Dataset, dir: string): Case {
       };
     case "npy.load":
       return { outputs, run: async () => void await load(ds.path) };
+    case "npy.load_reuse": {
+      const buffer = new Uint8Array(fileSize(ds.path));
+      return { outputs, run: async () => void await load(ds.path, { buffer }) };
+    }
     case "npz.save_stored":
       return {
         outputs,

@@ -58,6 +58,21 @@ Deno.test("load of 64 MiB and more: read in parallel parts, the same bytes as on
   }
 });
 
+Deno.test("load: a directory or a file that cannot seek is sized by its stat, not its end", async () => {
+  const dir = await tempDir();
+  try {
+    // A directory's end on ext4 is 2**63 - 1: it must not become a buffer size.
+    await assert.rejects(() => load(dir), Deno.errors.IsADirectory);
+    assert.throws(() => loadSync(dir), Deno.errors.IsADirectory);
+    if (Deno.build.os === "linux") {
+      // /proc files cannot seek to their end and stat as empty.
+      assert.throws(() => loadSync("/proc/self/status"), TruncatedError);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("save: a failing write leaves the old file and no temporary file", async () => {
   const dir = await tempDir();
   try {
