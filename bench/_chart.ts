@@ -7,7 +7,7 @@
  * @module
  */
 
-import { HUGETLB_NOTE, OPS } from "./_plan.ts";
+import { HUGETLB_NOTE, OPS, REUSE_NOTE } from "./_plan.ts";
 import type { CaseResult, CeilingResult, RunResults } from "./_results.ts";
 import { throughput } from "./_stats.ts";
 
@@ -229,10 +229,11 @@ const COLORS = { numpy: "#d95f02", ndio: "#1f5fbf" };
 const VARIANT_COLORS: Readonly<Record<string, string>> = {
   "2 workers": "#1b9e77",
   [HUGETLB_NOTE]: "#7b3fa0",
+  [REUSE_NOTE]: "#d95f02",
 };
 
 function shortNote(note: string): string {
-  return note === HUGETLB_NOTE ? "glibc huge pages" : note;
+  return note === HUGETLB_NOTE ? "glibc huge pages" : note === REUSE_NOTE ? "reused buffer" : note;
 }
 
 function point(c: CaseResult, side: "numpy" | "ndio"): Point | null {
@@ -299,7 +300,8 @@ export function chartPanels(r: RunResults): Panel[] {
     const ceiling = ceilingFor(op.id, r.ceilings);
     panels.push({
       title: `${op.family}: ${op.label}`,
-      lines,
+      // A variant this run did not measure gets no line.
+      lines: lines.filter((line, i) => i === 0 || line.points.length > 0),
       ...(ceiling === undefined ? {} : { ceiling }),
     });
   }

@@ -80,6 +80,9 @@ function one(id: string): readonly NdioVariant[] {
   return [{ id, op: id, note: "", worker: "ndio" }];
 }
 
+/** The note of the load into a buffer the caller keeps. */
+export const REUSE_NOTE = "into a buffer the caller reuses ({ buffer })";
+
 /** The note of variants run with glibc's huge pages. */
 export const HUGETLB_NOTE = "both sides with glibc huge pages";
 
@@ -126,7 +129,7 @@ export const OPS: readonly OpSpec[] = [
     variants: [...one("npy.load"), {
       id: "npy.load_reuse",
       op: "npy.load_reuse",
-      note: "into a buffer the caller reuses ({ buffer })",
+      note: REUSE_NOTE,
       worker: "ndio",
       minBytes: MB,
     }],
