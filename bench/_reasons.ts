@@ -90,14 +90,29 @@ function deflateBound(r: ReasonInput, dataset: string, workers: boolean): string
     " See ## npz below.";
 }
 
+// "The same load into a buffer the caller reuses (nothing to zero) measured 0.82× ..."
+function reuseText(r: ReasonInput): string {
+  const c = r.cases.find((c) => c.variant === "npy.load_reuse" && c.dataset.id === SEED);
+  if (c?.ratio == null || c.ndio === null) return "";
+  const plain = r.cases.find((c) => c.variant === "npy.load" && c.dataset.id === SEED);
+  const faster = plain?.ndio != null && c.ndio.ms.median < plain.ndio.ms.median;
+  return `The same load into a buffer the caller reuses, with nothing to zero, measured ` +
+    `${ratioText(c.ratio)} (ndio ${c.ndio.ms.median.toPrecision(3)} ms; row below)` +
+    (faster
+      ? ", so the zeroing is part of the difference, not all of it. "
+      : ": no faster, since a copy into memory just zeroed finds it in the cache, so the " +
+        "zeroing is not what the difference is made of. ");
+}
+
 /** Target id → the reason for a miss, from a run's results. */
 export function missReasons(r: ReasonInput): Record<string, string> {
   const npyLoad = (dataset: string) =>
     dataset === SEED
-      ? "Under 32 MiB both sides fill memory the allocator kept from the array freed before: " +
-        "NumPy's is used as it is, while V8 zeroes every new ArrayBuffer, one more pass over " +
-        "the 8 MB before the read; `load(path, { buffer })`, which reuses a buffer the caller " +
-        "keeps, skips it (details in ## npy below)."
+      ? "Both sides make one read of the file into memory the allocator kept from the array " +
+        "freed before; NumPy uses it as it is, while V8 zeroes every new ArrayBuffer first. " +
+        reuseText(r) + "What is left is the kernel's copy into memory whose state (4 KiB " +
+        "pages, in the cache or not) JavaScript cannot choose, and a fixed cost per call of " +
+        "0.1–0.2 ms right after a collection (details in ## npy below)."
       : PAGE_FAULTS + firstTouch(r, dataset) +
         " Both sides ask for huge pages for this buffer (ndio through FFI when FFI is " +
         "allowed, as here) and ndio reads it in parallel parts, so what is left is how fast " +
@@ -145,10 +160,10 @@ export function missReasons(r: ReasonInput): Record<string, string> {
       "structure, the atomic temporary file) weigh more than at 800 MB (see ## npz below).",
     "npz-stored-big": "A stored savez is a file write plus a CRC-32 (see ## npz below).",
     "text-loadtxt-int-1m": "Parsing is not what is left: warm, ndio parses 1M ints in 7–12 ms " +
-      "of CPU (a bare loop over the same bytes takes 5). The comparison times one call after a " +
-      "garbage collection, and such a call took 18–23 ms of CPU in ndio's worker: the first " +
-      "use of memory and code after a collection (see ## text below)." +
-      hugePages(r, "text.loadtxt_int", SEED, 1.5),
+      "of CPU (a bare loop over the same bytes takes 5). The same call, timed alone on the " +
+      "seed's text, takes about 12 ms in some processes and 17–19 ms in others, with the same " +
+      "JIT trace and no page faults, and a process can move between the two; a run's one ndio " +
+      "worker lands on one of them (see ## text below).",
     "text-loadtxt-int-10m": "loadtxtFile reads the file in 1 MiB pieces and asks for huge pages " +
       "for the 80 MB result when FFI is allowed (as here); what is left is the parse and the " +
       "machine's load (see ## text below)." +

@@ -355,3 +355,18 @@ Deno.test("missReasons quotes the run's own ceilings and huge-page rows", () => 
   );
   assert.doesNotMatch(reasons["npz-load-stored-big"]!, /ratio is/);
 });
+
+Deno.test("missReasons: the 8 MB load quotes the reused-buffer row and reads it both ways", () => {
+  const without = missReasons({ cases: [caseOf("npy.load", "seed", [1], [1.25])], ceilings: [] });
+  assert.doesNotMatch(without["npy-load-seed"]!, /reuses/);
+  const slower = missReasons({
+    cases: [caseOf("npy.load", "seed", [1], [1.25]), caseOf("npy.load_reuse", "seed", [1], [1.5])],
+    ceilings: [],
+  });
+  assert.match(slower["npy-load-seed"]!, /measured 0\.67× \(ndio 1\.50 ms; row below\): no faster/);
+  const faster = missReasons({
+    cases: [caseOf("npy.load", "seed", [1], [1.25]), caseOf("npy.load_reuse", "seed", [1], [1.1])],
+    ceilings: [],
+  });
+  assert.match(faster["npy-load-seed"]!, /0\.91× .* part of the difference, not all of it/);
+});
