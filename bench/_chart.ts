@@ -7,7 +7,7 @@
  * @module
  */
 
-import { HUGETLB_NOTE, OPS, REUSE_NOTE } from "./_plan.ts";
+import { HUGETLB_NOTE, KEEP_NOTE, OPS, REUSE_NOTE } from "./_plan.ts";
 import type { CaseResult, CeilingResult, RunResults } from "./_results.ts";
 import { throughput } from "./_stats.ts";
 
@@ -230,10 +230,16 @@ const VARIANT_COLORS: Readonly<Record<string, string>> = {
   "2 workers": "#1b9e77",
   [HUGETLB_NOTE]: "#7b3fa0",
   [REUSE_NOTE]: "#d95f02",
+  [KEEP_NOTE]: "#e7298a",
 };
 
 function shortNote(note: string): string {
-  return note === HUGETLB_NOTE ? "glibc huge pages" : note === REUSE_NOTE ? "reused buffer" : note;
+  const short: Record<string, string> = {
+    [HUGETLB_NOTE]: "glibc huge pages",
+    [REUSE_NOTE]: "reused buffer",
+    [KEEP_NOTE]: "glibc keeps freed memory",
+  };
+  return short[note] ?? note;
 }
 
 function point(c: CaseResult, side: "numpy" | "ndio"): Point | null {

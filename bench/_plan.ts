@@ -28,12 +28,34 @@ export interface DatasetSpec {
 }
 
 /**
- * The processes of a run: NumPy's and ndio's, and a second pair whose glibc
+ * The processes of a run: NumPy's and ndio's, a second pair whose glibc
  * backs large allocations with transparent huge pages
  * (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`), to show what fresh-memory page
- * faults cost each side.
+ * faults cost each side, and a third whose glibc keeps the memory it is
+ * given back ({@linkcode KEEP_FREED_TUNABLES}).
  */
-export type WorkerKind = "numpy" | "numpy-hugetlb" | "ndio" | "ndio-hugetlb";
+export type WorkerKind =
+  | "numpy"
+  | "numpy-hugetlb"
+  | "numpy-keep"
+  | "ndio"
+  | "ndio-hugetlb"
+  | "ndio-keep";
+
+/**
+ * glibc settings under which freed memory stays in the process for reuse:
+ * no mmap for blocks under 32 MiB (the default threshold moves with what
+ * was freed last) and no trimming of the heap's top below 1 GiB.
+ */
+export const KEEP_FREED_TUNABLES =
+  "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824";
+
+/** The GLIBC_TUNABLES a worker process is started with, if any. */
+export function tunablesFor(kind: WorkerKind): string | undefined {
+  if (kind.endsWith("-hugetlb")) return "glibc.malloc.hugetlb=1";
+  if (kind.endsWith("-keep")) return KEEP_FREED_TUNABLES;
+  return undefined;
+}
 
 /** One way of running an operation on the ndio side (e.g. with or without workers). */
 export interface NdioVariant {
@@ -44,11 +66,13 @@ export interface NdioVariant {
   /** How the variant differs, shown beside the operation (empty for the plain one). */
   readonly note: string;
   /** The process it runs in. */
-  readonly worker: "ndio" | "ndio-hugetlb";
+  readonly worker: "ndio" | "ndio-hugetlb" | "ndio-keep";
   /** The NumPy process it is compared with (default `numpy`). */
-  readonly numpyWorker?: "numpy" | "numpy-hugetlb";
+  readonly numpyWorker?: "numpy" | "numpy-hugetlb" | "numpy-keep";
   /** Only on datasets this large. */
   readonly minBytes?: number;
+  /** Only on datasets this small. */
+  readonly maxBytes?: number;
   /** Only in these modes (all when absent). */
   readonly modes?: readonly Mode[];
 }
@@ -83,6 +107,9 @@ function one(id: string): readonly NdioVariant[] {
 /** The note of the load into a buffer the caller keeps. */
 export const REUSE_NOTE = "into a buffer the caller reuses ({ buffer })";
 
+/** The note of variants run with glibc keeping freed memory. */
+export const KEEP_NOTE = "both sides with glibc keeping freed memory";
+
 /** The note of variants run with glibc's huge pages. */
 export const HUGETLB_NOTE = "both sides with glibc huge pages";
 
@@ -102,7 +129,8 @@ function withHugePages(id: string): readonly NdioVariant[] {
 /** The variants of an operation run on a dataset in a mode. */
 export function variantsFor(op: OpSpec, ds: DatasetSpec, mode: Mode): NdioVariant[] {
   return op.variants.filter((v) =>
-    ds.nbytes >= (v.minBytes ?? 0) && (v.modes === undefined || v.modes.includes(mode))
+    ds.nbytes >= (v.minBytes ?? 0) && ds.nbytes <= (v.maxBytes ?? Infinity) &&
+    (v.modes === undefined || v.modes.includes(mode))
   );
 }
 
@@ -132,6 +160,17 @@ export const OPS: readonly OpSpec[] = [
       note: REUSE_NOTE,
       worker: "ndio",
       minBytes: MB,
+    }, {
+      // Under 1 MB a sample is many calls, whose buffers V8 frees only at
+      // a collection; this shows what glibc's handling of that memory costs.
+      id: "npy.load+keep",
+      op: "npy.load",
+      note: KEEP_NOTE,
+      worker: "ndio-keep",
+      numpyWorker: "numpy-keep",
+      minBytes: 10_000,
+      maxBytes: MB - 1,
+      modes: ["full"],
     }],
     kinds: ["seed", "f8"],
     maxBytes: ALL,

@@ -15,6 +15,7 @@ import type {
   SideResult,
   TargetResult,
 } from "./_results.ts";
+import { KEEP_FREED_TUNABLES } from "./_plan.ts";
 import { throughput } from "./_stats.ts";
 
 /** The line that opens the generated section. */
@@ -285,6 +286,20 @@ export function renderReport(r: RunResults): string {
         "side, like for like. They vary between runs: with `defrag` set to `madvise` a fault " +
         "that finds no free 2 MiB block waits for the kernel to compact memory, which after " +
         "gigabytes of churn can cost as much as the small faults it saves.",
+      "",
+    );
+  }
+  if (r.cases.some((c) => c.variant.endsWith("+keep"))) {
+    out.push(
+      "A note on freed memory. Under 1 MB a sample repeats the call, and V8 frees the " +
+        "ArrayBuffers of the results only at a collection, so a sample's buffers all live at " +
+        "once; whether their memory is fresh (a page fault per 4 KiB) depends on glibc: with " +
+        "its defaults it may give the memory of the last collection's buffers back to the " +
+        "kernel, or map each buffer anew. NumPy frees each result before the next call. The " +
+        "rows marked *both sides with glibc keeping freed memory* run both sides again in " +
+        `processes started with \`GLIBC_TUNABLES=${KEEP_FREED_TUNABLES}\`, under which freed ` +
+        "memory stays in the process; a program that loads many files in a loop can be run the " +
+        "same way.",
       "",
     );
   }

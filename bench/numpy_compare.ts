@@ -19,7 +19,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { datasets, type Mode, SETTINGS, type WorkerKind } from "./_plan.ts";
+import { datasets, type Mode, SETTINGS, tunablesFor, type WorkerKind } from "./_plan.ts";
 import type { CaseResult, CeilingResult, CliResult, Machine, RunResults } from "./_results.ts";
 import { runDataset } from "./_runner.ts";
 import { evaluateTargets } from "./_targets.ts";
@@ -90,9 +90,8 @@ async function main(): Promise<void> {
   const dir = values.dir ?? await Deno.makeTempDir({ prefix: "ndio-bench-" });
   await Deno.mkdir(dir, { recursive: true });
   const start = (kind: WorkerKind): Promise<WorkerProcess> => {
-    const env: Record<string, string> = kind.endsWith("-hugetlb")
-      ? { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1" }
-      : {};
+    const tunables = tunablesFor(kind);
+    const env: Record<string, string> = tunables === undefined ? {} : { GLIBC_TUNABLES: tunables };
     if (kind.startsWith("numpy")) {
       return WorkerProcess.start(kind, "python3", [`${ROOT}/bench/numpy_worker.py`], env);
     }

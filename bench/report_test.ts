@@ -4,7 +4,17 @@
 
 import assert from "node:assert/strict";
 import { maxOf, median, speedRatio, summarize, throughput } from "./_stats.ts";
-import { cliFor, datasets, formatSize, OPS, opsFor, SEED, variantsFor } from "./_plan.ts";
+import {
+  cliFor,
+  datasets,
+  formatSize,
+  KEEP_FREED_TUNABLES,
+  OPS,
+  opsFor,
+  SEED,
+  tunablesFor,
+  variantsFor,
+} from "./_plan.ts";
 import type { CaseResult, RunResults, SideResult } from "./_results.ts";
 import { evaluateTargets, TARGETS } from "./_targets.ts";
 import {
@@ -105,6 +115,15 @@ Deno.test("plan: the huge-page variants run in full mode from 5 MB up, in their 
     variantsFor(op, SEED, "full").map((v) => v.numpyWorker ?? "numpy"),
     ["numpy", "numpy-hugetlb"],
   );
+  const load = OPS.find((o) => o.id === "npy.load")!;
+  const kept = (id: string) =>
+    variantsFor(load, datasets("full").find((d) => d.id === id)!, "full").map((v) => v.worker);
+  assert.deepEqual(kept("f8-102400"), ["ndio", "ndio-keep"]);
+  assert.deepEqual(kept("f8-1024"), ["ndio"]);
+  assert.deepEqual(kept("f8-1000000"), ["ndio", "ndio"]);
+  assert.equal(tunablesFor("numpy-keep"), KEEP_FREED_TUNABLES);
+  assert.equal(tunablesFor("ndio-hugetlb"), "glibc.malloc.hugetlb=1");
+  assert.equal(tunablesFor("ndio"), undefined);
   assert.deepEqual(at("seed", "quick"), ["ndio"]);
   assert.deepEqual(at("f8-102400", "full"), ["ndio"]);
   const ids = OPS.flatMap((o) => o.variants.map((v) => v.id));
