@@ -161,9 +161,9 @@ export function missReasons(r: ReasonInput): Record<string, string> {
     "npz-stored-big": "A stored savez is a file write plus a CRC-32 (see ## npz below).",
     "text-loadtxt-int-1m": "Parsing is not what is left: warm, ndio parses 1M ints in 7–12 ms " +
       "of CPU (a bare loop over the same bytes takes 5). The same call, timed alone on the " +
-      "seed's text, takes about 12 ms in some processes and 17–19 ms in others, with the same " +
-      "JIT trace and no page faults, and a process can move between the two; a run's one ndio " +
-      "worker lands on one of them (see ## text below).",
+      "seed's text, runs at about 11–12 ms or about 17–18 ms, in stretches of 10 to 30 " +
+      "consecutive calls, with the same JIT trace and no page faults in both; the row is timed " +
+      "within one such stretch (see ## text below).",
     "text-loadtxt-int-10m": "loadtxtFile reads the file in 1 MiB pieces and asks for huge pages " +
       "for the 80 MB result when FFI is allowed (as here); what is left is the parse and the " +
       "machine's load (see ## text below)." +
