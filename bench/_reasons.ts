@@ -111,8 +111,9 @@ export function missReasons(r: ReasonInput): Record<string, string> {
       ? "Both sides make one read of the file into memory the allocator kept from the array " +
         "freed before; NumPy uses it as it is, while V8 zeroes every new ArrayBuffer first. " +
         reuseText(r) + "What is left is the kernel's copy into memory whose state (4 KiB " +
-        "pages, in the cache or not) JavaScript cannot choose, and a fixed cost per call of " +
-        "0.1–0.2 ms right after a collection (details in ## npy below)."
+        "pages, in the cache or not) JavaScript cannot choose, and the harness's 10 ms pause " +
+        "before ndio's calls and not NumPy's, which costs `np.load` itself about 0.15 ms when " +
+        "it is added (details in ## npy below)."
       : PAGE_FAULTS + firstTouch(r, dataset) +
         " Both sides ask for huge pages for this buffer (ndio through FFI when FFI is " +
         "allowed, as here) and ndio reads it in parallel parts, so what is left is how fast " +
