@@ -33,6 +33,44 @@ function readFully(file: Deno.FsFile, into: Uint8Array, position: number, path: 
   }
 }
 
+// Sizes from a seek are taken below this; from it up, and where a seek
+// fails, the stat gives the size.
+const SEEK_SIZE_LIMIT = 64 << 20;
+
+/**
+ * The size in bytes of an open file, its position left at the start. A seek
+ * to the end costs a fraction of `statSync`, which builds a whole `FileInfo`
+ * (about 0.1 ms right after a garbage collection, against 0.01 ms). Where a
+ * seek does not give the size (a pipe cannot seek, a directory's end is
+ * 2**63 - 1, a block device's end is its capacity while its stat says 0),
+ * and from 64 MiB up, where the stat's cost does not matter, `statSync`
+ * gives it.
+ *
+ * @example
+ * ```ts
+ * import { fileSizeOf } from "@ndio/core/fs";
+ * import assert from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeFile(path, new Uint8Array([1, 2, 3]));
+ * using file = Deno.openSync(path, { read: true });
+ * assert.equal(fileSizeOf(file), 3);
+ * ```
+ *
+ * @param file An open file.
+ * @returns Its size in bytes.
+ */
+export function fileSizeOf(file: Deno.FsFile): number {
+  let end: number;
+  try {
+    end = file.seekSync(0, Deno.SeekMode.End);
+    file.seekSync(0, Deno.SeekMode.Start);
+  } catch {
+    return file.statSync().size;
+  }
+  return end < SEEK_SIZE_LIMIT ? end : file.statSync().size;
+}
+
 /**
  * Opens a file as a random-access byte source.
  *
@@ -54,7 +92,7 @@ export function openFileSource(path: string): FileSource {
   const file = Deno.openSync(path, { read: true });
   let byteLength: number;
   try {
-    byteLength = file.statSync().size;
+    byteLength = fileSizeOf(file);
   } catch (error) {
     file.close();
     throw error;
@@ -241,7 +279,7 @@ export function allocateBuffer(size: number, options?: AllocateOptions): Uint8Ar
  */
 export function readFileBytes(path: string): Uint8Array {
   using file = Deno.openSync(path, { read: true });
-  const size = file.statSync().size;
+  const size = fileSizeOf(file);
   const out = new Uint8Array(size);
   readFully(file, out, 0, path);
   return out;

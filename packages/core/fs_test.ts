@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   allocateBuffer,
   createAtomicFileSink,
+  fileSizeOf,
   openFileSource,
   readFileBytes,
   writeFileAtomic,
@@ -38,6 +39,29 @@ Deno.test("openFileSource reads ranges of a file and reports truncation", async 
   await assert.rejects(() => source.readInto!(0, [1, 2] as never), ArgumentError);
   assert.deepEqual(readFileBytes(path).length, 300);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("fileSizeOf: a seek where it gives the size, the stat elsewhere; position at the start", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/f.bin`;
+    await Deno.writeFile(path, new Uint8Array([9, 8, 7, 6]));
+    using file = Deno.openSync(path, { read: true });
+    assert.equal(fileSizeOf(file), 4);
+    const first = new Uint8Array(1);
+    file.readSync(first);
+    assert.equal(first[0], 9);
+    // A directory's end on ext4 is 2**63 - 1: its stat's size, not that.
+    using directory = Deno.openSync(dir, { read: true });
+    assert.equal(fileSizeOf(directory), Deno.statSync(dir).size);
+    if (Deno.build.os === "linux") {
+      // Cannot seek to its end: sized by its stat.
+      using proc = Deno.openSync("/proc/self/status", { read: true });
+      assert.equal(fileSizeOf(proc), 0);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("atomic writes replace the target only when complete", async () => {

@@ -32,7 +32,7 @@
  */
 
 import { ArgumentError, type IndexItem, type NDArray, NdioError, TruncatedError } from "@ndio/core";
-import { allocateBuffer, createAtomicFileSink, openFileSource } from "@ndio/core/fs";
+import { allocateBuffer, createAtomicFileSink, fileSizeOf, openFileSource } from "@ndio/core/fs";
 import type { NpyHeader, NpyHeaderOptions } from "./header.ts";
 import { decodeNpy, type DecodeNpyOptions, decodeNpyStream } from "./decode.ts";
 import { encodeNpyChunks, type WriteNpyOptions } from "./encode.ts";
@@ -381,24 +381,6 @@ export function createNpyWriter(
   };
 }
 
-/**
- * The size of an open file. A seek to its end costs a fraction of
- * `statSync`, which builds a whole `FileInfo` (about 0.1 ms of an 8 MB load
- * right after a collection). A directory's end is 2**63 - 1 and a pipe cannot
- * seek: those, and files large enough for the stat not to matter, are
- * sized by `statSync`.
- */
-function fileSize(file: Deno.FsFile): number {
-  let end: number;
-  try {
-    end = file.seekSync(0, Deno.SeekMode.End);
-    file.seekSync(0, Deno.SeekMode.Start);
-  } catch {
-    return file.statSync().size;
-  }
-  return end < PARALLEL_READ ? end : file.statSync().size;
-}
-
 /** Opens `path` and sizes the buffer its bytes go to. */
 function openWhole(
   path: string,
@@ -413,7 +395,7 @@ function openWhole(
   }
   const file = Deno.openSync(path, { read: true });
   try {
-    const size = fileSize(file);
+    const size = fileSizeOf(file);
     if (buffer !== undefined && buffer.length < size) {
       throw new ArgumentError(
         "option-invalid",
