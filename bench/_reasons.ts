@@ -100,8 +100,8 @@ function reuseText(r: ReasonInput): string {
     `${ratioText(c.ratio)} (ndio ${c.ndio.ms.median.toPrecision(3)} ms; row below)` +
     (faster
       ? ", so the zeroing is part of the difference, not all of it. "
-      : ": no faster, since a copy into memory just zeroed finds it in the cache, so the " +
-        "zeroing is not what the difference is made of. ");
+      : ": no faster (likely because a copy into memory just zeroed finds it in the cache), " +
+        "so the zeroing is not what the difference is made of. ");
 }
 
 /** Target id → the reason for a miss, from a run's results. */
